@@ -15,11 +15,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 __all__ = [
-    "softmax",
-    "log_softmax",
     "entropy",
-    "probs_to_logits",
     "kl_divergence",
+    "log_softmax",
+    "probs_to_logits",
+    "softmax",
     "total_variation",
 ]
 

@@ -1,0 +1,325 @@
+"""Plotly figures for the Explorer: data in, ``go.Figure`` out. No Streamlit, no maths."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from explorer.temperature import Comparison, Curves, Summary
+
+# Okabe–Ito: distinguishable with every common form of colour blindness.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+CURRENT, REFERENCE, SECOND, LIMIT = "#0072B2", "#B8B8B8", "#D55E00", "#555555"
+PROBABILITY_AXIS = dict(range=[0, 1.12], title="probability", tickformat=".1f")
+LEGEND_ON_TOP = dict(orientation="h", y=1.02, yanchor="bottom", x=0)
+
+
+def class_color(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def format_temperature(temperature: float) -> str:
+    return "∞" if math.isinf(temperature) else f"{temperature:g}"
+
+
+def _bar(labels: Sequence[str], probs: np.ndarray, name: str, color: str, **style) -> go.Bar:
+    return go.Bar(
+        x=list(labels),
+        y=np.asarray(probs, dtype=float),
+        name=name,
+        marker_color=color,
+        text=[f"{p:.3f}" for p in probs],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{x}: %{y:.6g}<extra>" + name + "</extra>",
+        **style,
+    )
+
+
+def _uniform_line(fig: go.Figure, n_finite: int) -> None:
+    fig.add_hline(
+        y=1 / n_finite,
+        line_dash="dot",
+        line_color=LIMIT,
+        annotation_text=f"uniform 1/{n_finite}",
+        annotation_position="top right",
+    )
+
+
+def _bar_layout(fig: go.Figure, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        barmode="group",
+        yaxis=PROBABILITY_AXIS,
+        legend=LEGEND_ON_TOP,
+        margin=dict(t=30, b=30, l=55, r=20),
+        height=height,
+    )
+    return fig
+
+
+def probability_bars(
+    labels: Sequence[str],
+    probs: np.ndarray,
+    temperature: float,
+    n_finite: int,
+    reference: np.ndarray | None = None,
+) -> go.Figure:
+    """Bars of q at the current T, grey T = 1 bars beside them, and the uniform 1/n level."""
+    fig = go.Figure()
+    if reference is not None:
+        fig.add_trace(_bar(labels, reference, "T = 1 (for comparison)", REFERENCE))
+    fig.add_trace(_bar(labels, probs, f"T = {format_temperature(temperature)}", CURRENT))
+    _uniform_line(fig, n_finite)
+    return _bar_layout(fig)
+
+
+def comparison_bars(
+    labels: Sequence[str],
+    comparison: Comparison,
+    temperature_a: float,
+    temperature_b: float,
+) -> go.Figure:
+    """The same logits at two temperatures, side by side."""
+    fig = go.Figure()
+    fig.add_trace(_bar(labels, comparison.probs_a, f"T = {temperature_a:g}", CURRENT))
+    fig.add_trace(_bar(labels, comparison.probs_b, f"T = {temperature_b:g}", SECOND))
+    _uniform_line(fig, int(np.count_nonzero(comparison.probs_a + comparison.probs_b > 0)))
+    return _bar_layout(fig)
+
+
+def temperature_curves(curves: Curves, labels: Sequence[str], temperature: float) -> go.Figure:
+    """Each probability (top) and the entropy (bottom) against T on a log axis.
+
+    The T → 0 limit (greedy) is drawn as diamonds at the left edge and the T → ∞ limit (uniform)
+    as squares at the right edge; the current T is a vertical line (at an edge if outside).
+    """
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        row_heights=[0.62, 0.38],
+    )
+    temps = curves.temperatures
+    left, right = float(temps[0]), float(temps[-1])
+    for i, label in enumerate(labels):
+        color = class_color(i)
+        fig.add_trace(
+            go.Scatter(
+                x=temps,
+                y=curves.probs[:, i],
+                name=label,
+                mode="lines",
+                legendgroup=label,
+                line=dict(color=color, width=2.5),
+                hovertemplate=f"{label}: " + "%{y:.4f} at T = %{x:.3g}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        for x, value, symbol, limit in (
+            (left, curves.greedy[i], "diamond", "T → 0"),
+            (right, curves.uniform[i], "square", "T → ∞"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=[x],
+                    y=[value],
+                    mode="markers",
+                    legendgroup=label,
+                    showlegend=False,
+                    marker=dict(
+                        color=color,
+                        symbol=symbol,
+                        size=10,
+                        line=dict(color="white", width=1),
+                    ),
+                    hovertemplate=f"{label}, {limit} limit: {value:.4f}<extra></extra>",
+                ),
+                row=1,
+                col=1,
+            )
+    fig.add_trace(
+        go.Scatter(
+            x=temps,
+            y=curves.entropy_nats,
+            name="entropy (nats)",
+            mode="lines",
+            line=dict(color="#000000", width=2.5),
+            hovertemplate="entropy %{y:.4f} nats at T = %{x:.3g}<extra></extra>",
+        ),
+        row=2,
+        col=1,
+    )
+    fig.add_hline(
+        y=curves.max_entropy,
+        line_dash="dot",
+        line_color=LIMIT,
+        row=2,
+        col=1,
+        annotation_text=f"T → ∞: ln {np.count_nonzero(curves.uniform)} = {curves.max_entropy:.3f}",
+        annotation_position="bottom right",
+    )
+    marker_x = min(max(temperature, left), right) if temperature > 0 else left
+    fig.add_vline(
+        x=marker_x,
+        line_color=CURRENT,
+        line_width=2,
+        line_dash="dash",
+        annotation_text=f"T = {format_temperature(temperature)}",
+        annotation_position="top",
+    )
+    fig.update_xaxes(type="log", title_text="temperature T (log scale)", row=2, col=1)
+    fig.update_xaxes(type="log", row=1, col=1)
+    fig.update_yaxes(title_text="probability", range=[-0.02, 1.02], row=1, col=1)
+    fig.update_yaxes(title_text="entropy (nats)", rangemode="tozero", row=2, col=1)
+    fig.update_layout(height=560, legend=LEGEND_ON_TOP, margin=dict(t=40, b=40, l=60, r=20))
+    return fig
+
+
+def log_probability_lines(
+    logits: np.ndarray, labels: Sequence[str], lines: Sequence[tuple[float, np.ndarray]]
+) -> go.Figure:
+    """log q_i against z_i: at temperature T the points lie on a line of slope 1/T.
+
+    ``lines`` holds (temperature, log-probabilities) pairs, T > 0. Masked entries (-inf) are
+    left out: they have no place on the plot.
+    """
+    z = np.asarray(logits, dtype=float)
+    keep = np.isfinite(z)
+    z_line = np.linspace(z[keep].min(), z[keep].max(), 2)
+    fig = go.Figure()
+    for (temperature, log_probs), color in zip(lines, (CURRENT, REFERENCE, SECOND), strict=False):
+        name = f"T = {format_temperature(temperature)}"
+        slope = 1 / temperature  # 0 at T = inf: every log q equals -ln n
+        # log q_i = z_i/T − log Z, so the line through any finite point k has intercept
+        # log q_k − z_k/T = −log Z.
+        intercept = float(log_probs[keep][0] - slope * z[keep][0])
+        with np.errstate(over="ignore", invalid="ignore"):
+            fig.add_trace(
+                go.Scatter(
+                    x=z_line,
+                    y=slope * z_line + intercept,
+                    mode="lines",
+                    line=dict(color=color, width=2),
+                    name=f"{name}: slope 1/T = {slope:.3g}",
+                    hoverinfo="skip",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=z[keep],
+                y=log_probs[keep],
+                mode="markers+text",
+                showlegend=False,
+                text=[label for label, k in zip(labels, keep, strict=True) if k],
+                textposition="top left",
+                marker=dict(color=color, size=11),
+                hovertemplate="z = %{x:.4g}, log q = %{y:.4g}<extra>" + name + "</extra>",
+            )
+        )
+    fig.update_layout(
+        xaxis_title="logit z",
+        yaxis_title="log q (nats)",
+        legend=LEGEND_ON_TOP,
+        height=420,
+        margin=dict(t=40, b=40, l=60, r=20),
+    )
+    return fig
+
+
+def sweep_animation(
+    labels: Sequence[str],
+    temperatures: np.ndarray,
+    probs: np.ndarray,
+    summaries: Sequence[Summary],
+    n_finite: int,
+    frame_ms: int = 33,
+) -> go.Figure:
+    """Bars animated across temperature, played and scrubbed in the browser (no server trips).
+
+    ``probs[k]`` and ``summaries[k]`` belong to ``temperatures[k]``. ``frame_ms`` = 33 gives
+    30 frames per second.
+    """
+
+    def title(k: int) -> str:
+        return (
+            f"T = {temperatures[k]:.3g}   entropy {summaries[k].entropy_nats:.3f} nats   "
+            f"top probability {summaries[k].top_probability:.3f}"
+        )
+
+    def bars(k: int) -> go.Bar:
+        return _bar(labels, probs[k], "probability", CURRENT)
+
+    frames = [
+        go.Frame(data=[bars(k)], name=f"{t:.4g}", layout=dict(title_text=title(k)))
+        for k, t in enumerate(temperatures)
+    ]
+    play = dict(
+        frame=dict(duration=frame_ms, redraw=True),
+        transition=dict(duration=0),
+        fromcurrent=True,
+        mode="immediate",
+    )
+    fig = go.Figure(data=[bars(0)], frames=frames)
+    _uniform_line(fig, n_finite)
+    fig.update_layout(
+        title_text=title(0),
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0,
+                y=-0.18,
+                xanchor="left",
+                showactive=False,
+                buttons=[
+                    dict(label="▶ Play", method="animate", args=[None, play]),
+                    dict(
+                        label="❚❚ Pause",
+                        method="animate",
+                        args=[
+                            [None],
+                            dict(frame=dict(duration=0, redraw=False), mode="immediate"),
+                        ],
+                    ),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=0,
+                x=0.18,
+                len=0.82,
+                y=-0.1,
+                currentvalue=dict(prefix="T = "),
+                steps=[
+                    dict(
+                        label=frame.name,
+                        method="animate",
+                        args=[
+                            [frame.name],
+                            dict(frame=dict(duration=0, redraw=True), mode="immediate"),
+                        ],
+                    )
+                    for frame in frames
+                ],
+            )
+        ],
+    )
+    _bar_layout(fig, height=460)
+    fig.update_layout(margin=dict(t=60, b=110, l=55, r=20), showlegend=False)
+    return fig

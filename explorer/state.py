@@ -1,0 +1,283 @@
+"""The Explorer's state: one object that says everything the page shows, and its URL form.
+
+Pure Python (no Streamlit): parsing what a user types, validating it with messages a learner can
+act on, and a round trip through query-string parameters so that every view can be a link.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from explorer.core import probs_to_logits, softmax
+
+MIN_CLASSES = 2
+MAX_CLASSES = 12  # more bars than this are unreadable on a projector
+MAX_TEXT_CHARS = 600  # longest values or labels field accepted (12 numbers need far less)
+MAX_LABEL_CHARS = 20
+MAX_TEMPERATURE = 1e6  # the exact-entry cap; softmax itself takes any T ≥ 0, inf included
+
+INPUT_MODES = ("logits", "probabilities")
+VIEWS = ("curves", "steps", "compare", "logprob", "sweep")
+
+_SEPARATORS = re.compile(r"[,;\s]+")
+_NUMBER_WORDS = {"inf": "inf", "+inf": "inf", "-inf": "-inf", "∞": "inf", "-∞": "-inf"}
+
+
+class InputError(ValueError):
+    """Input a user typed that cannot be used; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class ExplorerState:
+    """Everything the Explorer page shows. Other pages share its logits, labels and T."""
+
+    logits: tuple[float, ...] = (2.0, 1.0, 0.1)  # finite, or -inf for a masked entry
+    labels: tuple[str, ...] = ("A", "B", "C")  # one per logit, distinct
+    temperature: float = 1.0  # 0 (greedy) … MAX_TEMPERATURE
+    compare_temperature: float = 2.0  # the second temperature in the compare view
+    input_mode: str = "logits"  # how the values are typed: "logits" or "probabilities"
+    view: str = "curves"  # which detail view is open, one of VIEWS
+
+    @property
+    def n_finite(self) -> int:
+        """How many classes are not masked (logit -inf)."""
+        return sum(math.isfinite(z) for z in self.logits)
+
+    @property
+    def probs(self) -> np.ndarray:
+        """softmax(logits / temperature)."""
+        return softmax(self.logits, self.temperature)
+
+
+def default_labels(count: int) -> tuple[str, ...]:
+    """A, B, C, … for ``count`` classes."""
+    return tuple(string.ascii_uppercase[:count])
+
+
+def parse_numbers(text: str, what: str = "logits") -> tuple[float, ...]:
+    """Numbers separated by commas, semicolons or spaces; ``-inf`` allowed (masked entry).
+
+    Raises :class:`InputError` with a message naming the bad entry, for text that is not a list
+    of MIN_CLASSES to MAX_CLASSES numbers, NaN, or +inf.
+    """
+    text = text.strip().strip("[]()").replace("−", "-")  # accept pasted Python lists, math minus
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"That is too long: {what} are limited to {MAX_TEXT_CHARS} characters.")
+    tokens = [token for token in _SEPARATORS.split(text) if token]
+    values = []
+    for position, token in enumerate(tokens, start=1):
+        try:
+            value = float(_NUMBER_WORDS.get(token.lower(), token))
+        except ValueError:
+            raise InputError(f"“{token[:20]}” (entry {position}) is not a number.") from None
+        if math.isnan(value):
+            raise InputError(f"Entry {position} is NaN; every entry must be a number.")
+        if value == math.inf:
+            raise InputError(
+                f"Entry {position} is +inf (or too large for a float, beyond ±1.8e308). "
+                "Use a finite number, or -inf to mask an entry."
+            )
+        values.append(value)
+    if len(values) < MIN_CLASSES:
+        raise InputError(f"Give at least {MIN_CLASSES} {what}, separated by commas.")
+    if len(values) > MAX_CLASSES:
+        raise InputError(
+            f"{len(values)} {what} is too many: the Explorer shows at most {MAX_CLASSES} classes."
+        )
+    return tuple(values)
+
+
+def parse_logits(text: str) -> tuple[float, ...]:
+    """Logits typed by a user; at least one must be finite."""
+    logits = parse_numbers(text, "logits")
+    if all(value == -math.inf for value in logits):
+        raise InputError("Every logit is -inf (masked): leave at least one finite logit.")
+    return logits
+
+
+def parse_probabilities(text: str) -> tuple[tuple[float, ...], str | None]:
+    """Probabilities typed by a user, as logits log p, and a notice if they were normalised."""
+    probs = np.array(parse_numbers(text, "probabilities"))
+    if (probs < 0).any():
+        raise InputError("Probabilities cannot be negative.")
+    if probs.max() == math.inf:
+        raise InputError("Probabilities must be finite.")
+    total = float(probs.sum())
+    if not total > 0:
+        raise InputError("At least one probability must be greater than 0.")
+    notice = None
+    if abs(total - 1) > 1e-9:
+        notice = f"These add up to {total:.6g}, not 1, so each was divided by {total:.6g}."
+    return tuple(float(z) for z in probs_to_logits(probs / probs.sum())), notice
+
+
+def parse_labels(text: str, count: int) -> tuple[str, ...]:
+    """Comma-separated labels for ``count`` classes; missing ones become A, B, C, ….
+
+    Labels beyond ``count`` are ignored (see :func:`extra_labels`); duplicates are refused,
+    since two bars cannot share a name.
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"Labels are limited to {MAX_TEXT_CHARS} characters in all.")
+    given = _split_labels(text)
+    labels = [
+        (given[i] if i < len(given) and given[i] else default)[:MAX_LABEL_CHARS]
+        for i, default in enumerate(default_labels(count))
+    ]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise InputError(f"Each label must be different (“{duplicates[0]}” appears twice).")
+    return tuple(labels)
+
+
+def extra_labels(text: str, count: int) -> list[str]:
+    """The labels in ``text`` beyond the first ``count``, which :func:`parse_labels` ignores."""
+    return _split_labels(text)[count:]
+
+
+def _split_labels(text: str) -> list[str]:
+    return [label.strip() for label in text.split(",")] if text.strip() else []
+
+
+def parse_temperature(value: object) -> float:
+    """A temperature from a field or URL: a number in [0, MAX_TEMPERATURE]."""
+    try:
+        temperature = float(str(value).strip())
+    except ValueError:
+        raise InputError(f"Temperature “{str(value)[:20]}” is not a number.") from None
+    if not 0 <= temperature <= MAX_TEMPERATURE:  # also rejects NaN
+        raise InputError(f"Temperature must be between 0 and {MAX_TEMPERATURE:g}.")
+    return temperature
+
+
+def format_numbers(values: tuple[float, ...] | np.ndarray, digits: int | None = None) -> str:
+    """``2.0, 1.0, 0.1``: exact (shortest round-trip) by default, or ``digits`` significant."""
+    if digits is None:
+        return ", ".join(repr(float(value)) for value in values)
+    return ", ".join(f"{float(value):.{digits}g}" for value in values)
+
+
+def values_text(state: ExplorerState) -> str:
+    """What the values field shows: the logits, or their probabilities at T = 1."""
+    if state.input_mode == "probabilities":
+        return format_numbers(softmax(state.logits), digits=12)
+    return format_numbers(state.logits)
+
+
+def to_query(state: ExplorerState) -> dict[str, str]:
+    """Query-string parameters that reproduce ``state`` exactly."""
+    return {
+        "z": format_numbers(state.logits).replace(" ", ""),
+        "labels": ",".join(state.labels),
+        "T": repr(state.temperature),
+        "T2": repr(state.compare_temperature),
+        "mode": state.input_mode,
+        "view": state.view,
+    }
+
+
+def from_query(
+    params: Mapping[str, str | list[str]],
+) -> tuple[ExplorerState, list[str]]:
+    """The state a link describes, and a notice for each parameter that was bad and ignored."""
+    state, notices = ExplorerState(), []
+
+    def value(name: str) -> str | None:
+        raw = params.get(name)
+        return raw[-1] if isinstance(raw, list) and raw else raw if isinstance(raw, str) else None
+
+    def attempt(name: str, parse, field: str) -> None:
+        nonlocal state
+        raw = value(name)
+        if raw is None:
+            return
+        try:
+            state = replace(state, **{field: parse(raw)})
+        except InputError as error:
+            notices.append(f"The link's “{name}” was ignored: {error}")
+
+    attempt("z", parse_logits, "logits")
+    if value("z") is not None and len(state.logits) != len(state.labels):
+        state = replace(state, labels=default_labels(len(state.logits)))
+    attempt("labels", lambda raw: parse_labels(raw, len(state.logits)), "labels")
+    attempt("T", parse_temperature, "temperature")
+    attempt("T2", parse_temperature, "compare_temperature")
+    attempt("mode", lambda raw: _choice(raw, INPUT_MODES, "mode"), "input_mode")
+    attempt("view", lambda raw: _choice(raw, VIEWS, "view"), "view")
+    return state, notices
+
+
+def _choice(raw: str, options: tuple[str, ...], name: str) -> str:
+    if raw not in options:
+        raise InputError(f"{name} must be one of {', '.join(options)}.")
+    return raw
+
+
+@dataclass(frozen=True)
+class FormInput:
+    """What the Explorer's fields hold after an interaction, before validation."""
+
+    input_mode: str
+    values: str
+    labels: str
+    temperature: float
+    compare_temperature: float
+    view: str
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """The new state, an error per field that could not be used, and notices to show."""
+
+    state: ExplorerState
+    errors: dict[str, str]
+    notices: list[str]
+
+
+def apply_form(state: ExplorerState, form: FormInput) -> FormResult:
+    """Apply what the user entered to ``state``.
+
+    A field that cannot be used gets an error message and leaves its part of the state as it
+    was; every other field still takes effect. Labels follow the number of values.
+    """
+    errors: dict[str, str] = {}
+    notices: list[str] = []
+    logits = state.logits
+    try:
+        if form.input_mode == "probabilities":
+            logits, notice = parse_probabilities(form.values)
+            notices += [notice] if notice else []
+        else:
+            logits = parse_logits(form.values)
+    except InputError as error:
+        errors["values"] = str(error)
+    try:
+        labels = parse_labels(form.labels, len(logits))
+        if extras := extra_labels(form.labels, len(logits)):
+            notices.append(f"Extra labels ignored: {', '.join(extras)[:60]}.")
+    except InputError as error:
+        errors["labels"] = str(error)
+        keep = len(state.labels) == len(logits)
+        labels = state.labels if keep else default_labels(len(logits))
+    temperatures = {}
+    for field in ("temperature", "compare_temperature"):
+        try:
+            temperatures[field] = parse_temperature(getattr(form, field))
+        except InputError as error:
+            errors[field] = str(error)
+            temperatures[field] = getattr(state, field)
+    new_state = replace(
+        state,
+        logits=logits,
+        labels=labels,
+        input_mode=form.input_mode if form.input_mode in INPUT_MODES else state.input_mode,
+        view=form.view if form.view in VIEWS else state.view,
+        **temperatures,
+    )
+    return FormResult(new_state, errors, notices)

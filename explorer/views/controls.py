@@ -1,0 +1,137 @@
+"""The Explorer's controls: values, labels and temperature, seeded from and read into the state.
+
+Widgets keep their own values in ``st.session_state`` under the keys below; the state object is
+the truth, so a widget whose key is missing (first visit, or back from another page) is seeded
+from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from explorer.charts import format_temperature
+from explorer.state import (
+    INPUT_MODES,
+    MAX_TEMPERATURE,
+    MAX_TEXT_CHARS,
+    ExplorerState,
+    FormInput,
+    values_text,
+)
+from explorer.temperature import TEMPERATURE_STOPS, nearest_stop
+from explorer.views.session import STATE_KEY
+
+MODE, VALUES, LABELS = "x_mode", "x_values", "x_labels"
+T_SLIDER, T_EXACT, T_COMPARE, VIEW = "x_temperature", "x_temperature_exact", "x_compare", "x_view"
+
+
+def seed_widgets(state: ExplorerState) -> None:
+    """Give every widget whose key is missing the value the state says."""
+    values = {
+        MODE: state.input_mode,
+        VALUES: values_text(state),
+        LABELS: ", ".join(state.labels),
+        T_SLIDER: nearest_stop(state.temperature),
+        T_EXACT: state.temperature,
+        T_COMPARE: nearest_stop(state.compare_temperature),
+        VIEW: state.view,
+    }
+    for key, value in values.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def read_form() -> FormInput:
+    """What the fields hold now (callbacks have run), before the widgets are drawn."""
+    ss = st.session_state
+    return FormInput(
+        input_mode=ss[MODE],
+        values=ss[VALUES],
+        labels=ss[LABELS],
+        temperature=ss[T_EXACT],
+        compare_temperature=ss[T_COMPARE],
+        view=ss[VIEW],
+    )
+
+
+def _rewrite_values_for_mode() -> None:
+    """On a switch between logits and probabilities, show the same distribution the new way."""
+    state = st.session_state[STATE_KEY]
+    st.session_state[VALUES] = values_text(replace(state, input_mode=st.session_state[MODE]))
+
+
+def _slider_moved() -> None:
+    st.session_state[T_EXACT] = st.session_state[T_SLIDER]
+
+
+def _exact_typed() -> None:
+    st.session_state[T_SLIDER] = nearest_stop(st.session_state[T_EXACT])
+
+
+def _format_stop(temperature: float) -> str:
+    return "0 (greedy)" if temperature == 0 else format_temperature(temperature)
+
+
+def values_and_labels(errors: dict[str, str]) -> None:
+    """The input mode, the values and the labels fields, each error below its field."""
+    mode = st.segmented_control(
+        "Enter the distribution as",
+        INPUT_MODES,
+        format_func=str.capitalize,
+        key=MODE,
+        required=True,
+        on_change=_rewrite_values_for_mode,
+    )
+    is_probs = mode == "probabilities"
+    st.text_input(
+        "Probabilities" if is_probs else "Logits",
+        key=VALUES,
+        max_chars=MAX_TEXT_CHARS,
+        help="2 to 12 numbers separated by commas. "
+        + (
+            "They are turned into logits z = log p (0 becomes -inf, a masked class)."
+            if is_probs
+            else "Any real numbers; -inf masks a class (probability exactly 0)."
+        ),
+    )
+    if "values" in errors:
+        st.error(errors["values"], icon=":material/error:")
+    st.text_input(
+        "Labels", key=LABELS, max_chars=MAX_TEXT_CHARS, help="One name per class, by commas."
+    )
+    if "labels" in errors:
+        st.error(errors["labels"], icon=":material/error:")
+
+
+def temperature() -> None:
+    """A log-scale slider over round temperatures (0 = greedy … 100) and an exact entry."""
+    st.select_slider(
+        "Temperature",
+        options=TEMPERATURE_STOPS,
+        format_func=_format_stop,
+        key=T_SLIDER,
+        on_change=_slider_moved,
+        help="Log scale: each step multiplies T by about 1.2. Far left is T = 0 (greedy).",
+    )
+    st.number_input(
+        "Exact temperature",
+        min_value=0.0,
+        max_value=MAX_TEMPERATURE,
+        step=0.1,
+        format="%g",
+        key=T_EXACT,
+        on_change=_exact_typed,
+        help=f"Any T from 0 (greedy) to {MAX_TEMPERATURE:g}.",
+    )
+
+
+def compare_temperature() -> float:
+    """The second temperature of the compare view, on the same log-scale stops."""
+    return st.select_slider(
+        "Second temperature",
+        options=TEMPERATURE_STOPS,
+        format_func=_format_stop,
+        key=T_COMPARE,
+    )

@@ -1,0 +1,179 @@
+"""The Explorer: what temperature does to one set of logits. Widgets in, charts out."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from explorer import charts
+from explorer.core import log_softmax, softmax
+from explorer.state import VIEWS, apply_form
+from explorer.temperature import (
+    compare,
+    describe,
+    live_formula,
+    step_table,
+    summarize,
+    sweep_frames,
+    temperature_curves,
+)
+from explorer.views import controls
+from explorer.views.session import load_state, save_state
+
+VIEW_NAMES = {
+    "curves": "Across temperatures",
+    "steps": "Step by step",
+    "compare": "Compare two temperatures",
+    "logprob": "Log-probabilities",
+    "sweep": "Temperature sweep",
+}
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def fmt(value: float, digits: int = 4) -> str:
+    return "∞" if math.isinf(value) else f"{value:.{digits}g}"
+
+
+previous, link_notices = load_state()
+controls.seed_widgets(previous)
+result = apply_form(previous, controls.read_form())
+state = result.state
+save_state(state)
+
+probs = state.probs
+summary = summarize(probs)
+temperature, labels, n_finite = state.temperature, state.labels, state.n_finite
+
+st.title("Softmax temperature explorer")
+st.caption(
+    "Softmax turns scores (logits) into probabilities. Temperature T decides how sharp they are: "
+    "move the slider and watch."
+)
+for notice in link_notices + result.notices:
+    st.info(notice, icon=":material/info:")
+
+left, right = st.columns([1, 2], gap="large")
+with left:
+    controls.values_and_labels(result.errors)
+    controls.temperature()
+    st.latex(r"q_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
+    st.latex(live_formula(state.logits, temperature))
+    st.markdown(describe(temperature, summary, n_finite))
+
+with right:
+    metrics = st.columns(4)
+    metrics[0].metric("Entropy (nats)", fmt(summary.entropy_nats))
+    metrics[1].metric("Entropy (bits)", fmt(summary.entropy_bits))
+    metrics[2].metric(
+        "Perplexity",
+        fmt(summary.perplexity),
+        help=f"exp(entropy): the effective number of choices, between 1 and {n_finite}.",
+    )
+    metrics[3].metric(
+        "Top probability", fmt(summary.top_probability), help=f"Class {labels[summary.top_index]}"
+    )
+    reference = None if temperature == 1 else softmax(state.logits)
+    st.plotly_chart(
+        charts.probability_bars(labels, probs, temperature, n_finite, reference),
+        config=PLOT_CONFIG,
+        alt=f"Bar chart: at T = {charts.format_temperature(temperature)} class "
+        f"{labels[summary.top_index]} has probability {summary.top_probability:.2f}"
+        + ("" if reference is None else f" (at T = 1: {reference[summary.top_index]:.2f})"),
+    )
+
+view = st.segmented_control(
+    "Look closer", VIEWS, format_func=VIEW_NAMES.get, key=controls.VIEW, required=True
+)
+
+if view == "curves":
+    curves = temperature_curves(state.logits)
+    st.plotly_chart(
+        charts.temperature_curves(curves, labels, temperature),
+        config=PLOT_CONFIG,
+        alt="Line chart: each probability against temperature; as T grows every class tends "
+        f"to 1/{n_finite} and the entropy rises to ln {n_finite}.",
+    )
+    st.caption(
+        "Each curve is one class's probability as T runs from 0.01 to 100 (log scale). Diamonds "
+        "at the left edge mark the T → 0 limit (everything on the largest logit), squares at the "
+        f"right the T → ∞ limit (1/{n_finite} each). The entropy never decreases as T grows."
+    )
+
+elif view == "steps":
+    table = pd.DataFrame(
+        step_table(state.logits, temperature), index=pd.Index(labels, name="class")
+    )
+    st.dataframe(
+        table,
+        column_config={name: st.column_config.NumberColumn(format="%.4g") for name in table},
+        alt="The softmax arithmetic for each class, one column per step.",
+    )
+    if temperature == 0:
+        st.caption(
+            "At T = 0 dividing by T is undefined; the limit gives the largest logit(s) all "
+            "the probability, shared equally among ties."
+        )
+    else:
+        st.caption(
+            "Divide each logit by T, exponentiate, divide by the total. Computers subtract the "
+            "largest z/T first: the result is the same (the factor cancels), but exp can no "
+            "longer overflow — try logits like 1000, 999 and compare the exp columns."
+        )
+
+elif view == "compare":
+    second = controls.compare_temperature()
+    comparison = compare(state.logits, temperature, second)
+    cols = st.columns(3)
+    cols[0].metric(f"KL(T={temperature:g} ‖ T={second:g})", fmt(comparison.kl_ab), help="nats")
+    cols[1].metric(f"KL(T={second:g} ‖ T={temperature:g})", fmt(comparison.kl_ba), help="nats")
+    cols[2].metric(
+        "Total variation",
+        fmt(comparison.total_variation),
+        help="Half the sum of |difference|: the most probability any event can gain.",
+    )
+    st.plotly_chart(
+        charts.comparison_bars(labels, comparison, temperature, second),
+        config=PLOT_CONFIG,
+        alt=f"Bars at T = {temperature:g} and T = {second:g}; total-variation distance "
+        f"{comparison.total_variation:.3f}.",
+    )
+    st.caption(
+        "KL divergence is not symmetric: each direction asks how surprised one "
+        "distribution is by the other. ∞ means one gives probability 0 to what the other "
+        "thinks possible (as T = 0 does)."
+    )
+
+elif view == "logprob":
+    if temperature == 0:
+        st.info(
+            "At T = 0 log q is 0 for the top class and −∞ for the rest: no line to draw. "
+            "Move T above 0.",
+            icon=":material/info:",
+        )
+    else:
+        lines = [(temperature, log_softmax(state.logits, temperature))]
+        if temperature != 1:
+            lines.append((1.0, log_softmax(state.logits)))
+        st.plotly_chart(
+            charts.log_probability_lines(state.logits, labels, lines),
+            config=PLOT_CONFIG,
+            alt=f"log q against z: a straight line of slope 1/T = {1 / temperature:.3g}.",
+        )
+        st.caption(
+            "log q_i = z_i / T − log Z: every class sits on one straight line of slope "
+            "1/T. Low T makes the line steep (big gaps in log-probability), high T flat."
+        )
+
+else:
+    frames = sweep_frames(state.logits)
+    st.plotly_chart(
+        charts.sweep_animation(labels, *frames, n_finite=n_finite),
+        config=PLOT_CONFIG,
+        alt="Animated bars: as T sweeps from 0.01 to 100 the bars flatten to uniform.",
+    )
+    st.caption(
+        "Press ▶ Play, or drag the T slider under the chart: it runs in your browser, "
+        "frame by frame, without asking the server."
+    )

@@ -265,7 +265,7 @@ def sweep_animation(
         return _bar(labels, probs[k], "probability", CURRENT)
 
     frames = [
-        go.Frame(data=[bars(k)], name=f"{t:.4g}", layout=dict(title_text=title(k)))
+        go.Frame(data=[bars(k)], name=f"{t:.3g}", layout=dict(title_text=title(k)))
         for k, t in enumerate(temperatures)
     ]
     play = dict(

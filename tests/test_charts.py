@@ -1,0 +1,102 @@
+"""The figures carry the right numbers: checked against scipy, not against the app's own maths."""
+
+import math
+
+import numpy as np
+import pytest
+import scipy.special
+
+from explorer import charts
+from explorer.temperature import compare, summarize, temperature_curves
+
+LOGITS, LABELS = np.array([2.0, 1.0, 0.1]), ("A", "B", "C")
+
+
+def oracle(logits, temperature):
+    return scipy.special.softmax(np.asarray(logits, float) / temperature)
+
+
+def hline_values(fig):
+    return [shape.y0 for shape in fig.layout.shapes if shape.y0 == shape.y1]
+
+
+def test_probability_bars_show_current_and_reference_with_uniform_line():
+    probs, reference = oracle(LOGITS, 0.5), oracle(LOGITS, 1)
+    fig = charts.probability_bars(LABELS, probs, 0.5, 3, reference)
+    ref_trace, current = fig.data
+    np.testing.assert_allclose(current.y, probs)
+    np.testing.assert_allclose(ref_trace.y, reference)
+    assert current.name == "T = 0.5" and list(current.x) == list(LABELS)
+    assert list(current.text) == [f"{p:.3f}" for p in probs]  # values readable on the bars
+    assert hline_values(fig) == [pytest.approx(1 / 3)]
+    assert tuple(fig.layout.yaxis.range) == (0, 1.12)  # fixed axis: bars visibly move with T
+
+
+def test_probability_bars_without_reference_and_with_a_masked_class():
+    fig = charts.probability_bars(("a", "b", "c"), np.array([0.5, 0.5, 0.0]), math.inf, 2)
+    assert len(fig.data) == 1 and fig.data[0].name == "T = ∞"
+    assert hline_values(fig) == [0.5]
+
+
+def test_curves_figure_draws_each_class_limits_and_current_temperature():
+    curves = temperature_curves(LOGITS)
+    fig = charts.temperature_curves(curves, LABELS, 0.7)
+    lines = [trace for trace in fig.data if trace.mode == "lines"]
+    assert [trace.name for trace in lines] == [*LABELS, "entropy (nats)"]
+    for i, trace in enumerate(lines[:3]):
+        k = 120
+        assert trace.y[k] == pytest.approx(oracle(LOGITS, trace.x[k])[i], rel=1e-9)
+    markers = [trace for trace in fig.data if trace.mode == "markers"]
+    left = [m.y[0] for m in markers if m.x[0] == pytest.approx(0.01)]
+    right = [m.y[0] for m in markers if m.x[0] == pytest.approx(100)]
+    assert left == [1.0, 0.0, 0.0] and right == pytest.approx([1 / 3] * 3)
+    vertical = [shape for shape in fig.layout.shapes if shape.x0 == shape.x1]
+    assert vertical and vertical[0].x0 == 0.7
+    assert fig.layout.xaxis.type == "log" and fig.layout.xaxis2.type == "log"
+
+
+@pytest.mark.parametrize(("temperature", "marked_at"), [(0, 0.01), (1e5, 100)])
+def test_curves_mark_temperatures_outside_the_range_at_the_edge(temperature, marked_at):
+    fig = charts.temperature_curves(temperature_curves(LOGITS), LABELS, temperature)
+    vertical = [shape for shape in fig.layout.shapes if shape.x0 == shape.x1]
+    assert vertical[0].x0 == pytest.approx(marked_at)
+
+
+@pytest.mark.parametrize("temperature", [0.3, 1.0, 4.0, math.inf])
+def test_log_probabilities_lie_on_a_line_of_slope_one_over_t(temperature):
+    logits = np.array([3.0, -1.0, 0.5, -math.inf])
+    finite = np.isfinite(logits)
+    log_probs = np.full(len(logits), -math.inf)
+    log_probs[finite] = scipy.special.log_softmax(logits[finite] / temperature)
+    fig = charts.log_probability_lines(logits, ("a", "b", "c", "d"), [(temperature, log_probs)])
+    line, points = fig.data
+    slope = (line.y[1] - line.y[0]) / (line.x[1] - line.x[0])
+    assert slope == pytest.approx(1 / temperature, abs=1e-12)
+    np.testing.assert_allclose(points.x, [3.0, -1.0, 0.5])  # the masked class is left out
+    on_line = line.y[0] + slope * (points.x - line.x[0])
+    np.testing.assert_allclose(points.y, on_line, atol=1e-9)
+    assert list(points.text) == ["a", "b", "c"]
+
+
+def test_comparison_bars():
+    fig = charts.comparison_bars(LABELS, compare(LOGITS, 0.5, 3.0), 0.5, 3.0)
+    np.testing.assert_allclose(fig.data[0].y, oracle(LOGITS, 0.5))
+    np.testing.assert_allclose(fig.data[1].y, oracle(LOGITS, 3.0))
+    assert [t.name for t in fig.data] == ["T = 0.5", "T = 3"]
+
+
+def test_sweep_animation_plays_in_the_browser_at_30_fps():
+    temps = np.array([0.1, 1.0, 10.0])
+    probs = np.stack([oracle(LOGITS, t) for t in temps])
+    fig = charts.sweep_animation(LABELS, temps, probs, [summarize(p) for p in probs], 3)
+    assert [frame.name for frame in fig.frames] == ["0.1", "1", "10"]
+    for frame, expected in zip(fig.frames, probs, strict=True):
+        np.testing.assert_allclose(frame.data[0].y, expected)
+    play = fig.layout.updatemenus[0].buttons[0]
+    assert play.method == "animate" and play.args[1]["frame"]["duration"] <= 1000 / 30
+    steps = fig.layout.sliders[0].steps
+    assert [list(step.args[0]) for step in steps] == [["0.1"], ["1"], ["10"]]
+
+
+def test_palette_is_okabe_ito():
+    assert charts.class_color(0) == "#0072B2" and charts.class_color(8) == charts.class_color(0)

@@ -32,6 +32,16 @@ VIEW_NAMES = {
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def sweep_figure(logits: tuple[float, ...], labels: tuple[str, ...], n_finite: int):
+    """The sweep does not depend on T: build its 81 frames once per set of logits and labels.
+
+    Shared read-only across sessions (st.plotly_chart copies a figure, never changes it);
+    64 entries of about 100 kB each bound the memory.
+    """
+    return charts.sweep_animation(labels, *sweep_frames(logits), n_finite=n_finite)
+
+
 def fmt(value: float, digits: int = 4) -> str:
     return "∞" if math.isinf(value) else f"{value:.{digits}g}"
 
@@ -167,9 +177,8 @@ elif view == "logprob":
         )
 
 else:
-    frames = sweep_frames(state.logits)
     st.plotly_chart(
-        charts.sweep_animation(labels, *frames, n_finite=n_finite),
+        sweep_figure(state.logits, labels, n_finite),
         config=PLOT_CONFIG,
         alt="Animated bars: as T sweeps from 0.01 to 100 the bars flatten to uniform.",
     )

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install everything the tests need and run them all, browser tests included.
+#   - Python packages into ./.venv (requirements-dev.txt);
+#   - Debian's chromium for the browser tests, if /usr/bin/chromium is missing (needs root or sudo).
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not e2e"` for the fast tests only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  echo "Installing Debian's chromium for the browser tests..."
+  sudo_if_needed=""
+  [ "$(id -u)" = 0 ] || sudo_if_needed="sudo"
+  $sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq chromium >/dev/null
+fi
+python3 -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+exec .venv/bin/python -m pytest "$@"

@@ -79,11 +79,20 @@ def _check_probs(probs: ArrayLike, axis: int, name: str = "probs") -> np.ndarray
 def _scaled_shifted(z: np.ndarray, temperature: float, axis: int) -> np.ndarray:
     """(z − max z) / T for 0 < T < inf: every entry ≤ 0, the maxima exactly 0.
 
-    Subtracting the maximum first keeps exp() from overflowing; a difference or quotient too
-    negative for a float becomes -inf, whose exp is the exact-enough 0.
+    Subtracting the maximum first keeps exp() from overflowing. Where the difference itself
+    overflows (a spread beyond 1.8e308), it is recomputed from halves, which is exact at that
+    size, so that a large T can bring it back into range; a result still beyond the float range
+    is -inf, whose exp is the exact-enough 0.
     """
+    top = z.max(axis=axis, keepdims=True)
     with np.errstate(over="ignore", under="ignore"):
-        return (z - z.max(axis=axis, keepdims=True)) / temperature
+        shifted = z - top
+        scaled = shifted / temperature
+        overflowed = np.isneginf(shifted) & np.isfinite(z)
+        if overflowed.any():
+            halves = (z * 0.5 - top * 0.5) / temperature * 2.0
+            scaled = np.where(overflowed, halves, scaled)
+    return scaled
 
 
 def _limit_weights(z: np.ndarray, temperature: float, axis: int) -> np.ndarray:
@@ -137,8 +146,10 @@ def softmax(logits: ArrayLike, temperature: float = 1.0, axis: int = -1) -> np.n
     if temperature == 0 or math.isinf(temperature):
         weights = _limit_weights(z, temperature, axis)
     else:
-        weights = np.exp(_scaled_shifted(z, temperature, axis))
-    return weights / weights.sum(axis=axis, keepdims=True)
+        with np.errstate(under="ignore"):  # exp of a very negative number is 0: correct
+            weights = np.exp(_scaled_shifted(z, temperature, axis))
+    with np.errstate(under="ignore"):
+        return weights / weights.sum(axis=axis, keepdims=True)
 
 
 def log_softmax(logits: ArrayLike, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
@@ -156,7 +167,7 @@ def log_softmax(logits: ArrayLike, temperature: float = 1.0, axis: int = -1) -> 
     """
     z = _check_logits(logits, axis)
     temperature = _check_temperature(temperature)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", under="ignore"):
         if temperature == 0 or math.isinf(temperature):
             weights = _limit_weights(z, temperature, axis)
             return np.log(weights) - np.log(weights.sum(axis=axis, keepdims=True))
@@ -193,7 +204,7 @@ def entropy(probs: ArrayLike, base: float | None = None, axis: int = -1) -> np.n
         base_value = float(base)
         if not (base_value > 0 and base_value != 1 and math.isfinite(base_value)):
             raise ValueError(f"base must be a finite number > 0 and ≠ 1, got {base!r}")
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
         terms = np.where(p > 0, -p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     result = np.maximum(terms.sum(axis=axis), 0.0)
     if base is not None:
@@ -229,7 +240,7 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, axis: int = -1) -> np.ndarray | fl
     q = _check_probs(q, axis, "q")
     if p.shape != q.shape:
         raise ValueError(f"p and q must have the same shape, got {p.shape} and {q.shape}")
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", under="ignore", over="ignore"):
         ratio = np.log(np.where(p > 0, p, 1.0)) - np.log(np.where(p > 0, q, 1.0))
         terms = np.where(p > 0, p * ratio, 0.0)
     result = np.maximum(terms.sum(axis=axis), 0.0)
@@ -242,5 +253,6 @@ def total_variation(p: ArrayLike, q: ArrayLike, axis: int = -1) -> np.ndarray | 
     q = _check_probs(q, axis, "q")
     if p.shape != q.shape:
         raise ValueError(f"p and q must have the same shape, got {p.shape} and {q.shape}")
-    result = 0.5 * np.abs(p - q).sum(axis=axis)
+    with np.errstate(under="ignore"):  # halving a subnormal difference
+        result = 0.5 * np.abs(p - q).sum(axis=axis)
     return result[()] if isinstance(result, np.ndarray) else result

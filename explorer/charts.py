@@ -174,13 +174,17 @@ def temperature_curves(curves: Curves, labels: Sequence[str], temperature: float
         annotation_position="bottom right",
     )
     marker_x = min(max(temperature, left), right) if temperature > 0 else left
-    fig.add_vline(
-        x=marker_x,
-        line_color=CURRENT,
-        line_width=2,
-        line_dash="dash",
-        annotation_text=f"T = {format_temperature(temperature)}",
-        annotation_position="top",
+    fig.add_vline(x=marker_x, line_color=CURRENT, line_width=2, line_dash="dash")
+    # One label over both panels. On a log axis plotly places annotations in log10 units.
+    fig.add_annotation(
+        x=math.log10(marker_x),
+        xref="x",
+        y=1.0,
+        yref="paper",
+        yanchor="bottom",
+        text=f"T = {format_temperature(temperature)}",
+        showarrow=False,
+        font=dict(color=CURRENT),
     )
     fig.update_xaxes(type="log", title_text="temperature T (log scale)", row=2, col=1)
     fig.update_xaxes(type="log", row=1, col=1)

@@ -185,7 +185,7 @@ def live_formula(logits: ArrayLike, temperature: float, max_terms: int = 4) -> s
     top = int(np.argmax(z))
     q_top = float(softmax(z, temperature)[top])
     if temperature == 0:
-        return rf"T = 0:\ q_{{{top + 1}}} = {q_top:.4g}\ 	ext{{(greedy: all on the largest)}}"
+        return rf"T = 0:\ q_{{{top + 1}}} = {q_top:.4g}\ \text{{(greedy: all on the largest)}}"
     if math.isinf(temperature):
         return rf"T = \infty:\ q_{{{top + 1}}} = 1/{np.isfinite(z).sum()} = {q_top:.4g}"
 

@@ -100,3 +100,12 @@ def test_sweep_animation_plays_in_the_browser_at_30_fps():
 
 def test_palette_is_okabe_ito():
     assert charts.class_color(0) == "#0072B2" and charts.class_color(8) == charts.class_color(0)
+
+
+@pytest.mark.parametrize(("temperature", "label_at"), [(1.0, 1.0), (0.3, 0.3), (0, 0.01)])
+def test_curves_label_the_current_temperature_once_at_its_line(temperature, label_at):
+    # Regression: add_vline's label sat at 10**T on the log axis (at T ≈ 10 for T = 1), twice.
+    fig = charts.temperature_curves(temperature_curves(LOGITS), LABELS, temperature)
+    labels = [a for a in fig.layout.annotations if a.text.startswith("T = ")]
+    assert len(labels) == 1 and labels[0].text == f"T = {temperature:g}"
+    assert labels[0].x == pytest.approx(math.log10(label_at))  # log axes place labels in log10

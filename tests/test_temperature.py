@@ -153,3 +153,13 @@ def test_sweep_frames_cover_the_curve_range():
     assert probs.shape == (41, 3) and len(summaries) == 41
     assert temps[0] == pytest.approx(0.01) and temps[-1] == pytest.approx(100)
     np.testing.assert_allclose(probs[20], oracle([2, 1, 0.1], temps[20]))
+
+
+@pytest.mark.parametrize("temperature", [0.0, 0.5, math.inf])
+def test_live_formula_is_clean_latex(temperature):
+    # Regression: a "\t" written through a plain string turned \text into a TAB + "ext".
+    formula = live_formula([2.0, 1.0], temperature)
+    assert not any(ord(char) < 32 for char in formula)
+    assert formula.count("{") == formula.count("}")
+    if temperature == 0:
+        assert r"\text{(greedy" in formula

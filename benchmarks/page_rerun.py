@@ -48,7 +48,9 @@ def main() -> None:
     def move_reference(app, k):
         app.select_slider[0].set_value([0.5, 1.0, 2.0][k % 3])
 
-    reference = time_reruns(AppTest.from_string(REFERENCE, default_timeout=30), runs, move_reference)
+    reference = time_reruns(
+        AppTest.from_string(REFERENCE, default_timeout=30), runs, move_reference
+    )
     ref50, ref95 = percentile(reference, 50), percentile(reference, 95)
     print(f"{'page rerun (AppTest)':34} {'p50 ms':>8} {'p95 ms':>8} {'ref p50':>8} {'ratio':>6}")
     print(f"{'reference: 1 slider + 1 metric':34} {ref50:8.1f} {ref95:8.1f} {ref50:8.1f} {1:6.2f}")
@@ -61,7 +63,9 @@ def main() -> None:
 
         times = time_reruns(app, runs, move)
         p50, p95 = percentile(times, 50), percentile(times, 95)
-        print(f"{'Explorer, view ' + view:34} {p50:8.1f} {p95:8.1f} {ref50:8.1f} {p50 / ref50:6.2f}")
+        print(
+            f"{'Explorer, view ' + view:34} {p50:8.1f} {p95:8.1f} {ref50:8.1f} {p50 / ref50:6.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ import streamlit as st
 
 st.set_page_config(
     page_title="Softmax temperature explorer",
-    page_icon=":material/thermostat:",
+    page_icon="🌡️",  # an emoji becomes a data: URL; a :material/…: icon is fetched from a CDN
     layout="wide",
 )
 st.navigation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
 
@@ -27,6 +28,14 @@ PROBABILITY_AXIS = dict(range=[0, 1.12], title="probability", tickformat=".1f")
 LEGEND_ON_TOP = dict(orientation="h", y=1.02, yanchor="bottom", x=0)
 
 
+def plain(labels: Sequence[str]) -> list[str]:
+    """User labels as plotly text that shows exactly as typed.
+
+    Plotly reads <b>, <a href=…> and the like in labels as markup; escaped, they show as typed.
+    """
+    return [html.escape(label, quote=False) for label in labels]
+
+
 def class_color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
@@ -37,7 +46,7 @@ def format_temperature(temperature: float) -> str:
 
 def _bar(labels: Sequence[str], probs: np.ndarray, name: str, color: str, **style) -> go.Bar:
     return go.Bar(
-        x=list(labels),
+        x=plain(labels),
         y=np.asarray(probs, dtype=float),
         name=name,
         marker_color=color,
@@ -115,7 +124,7 @@ def temperature_curves(curves: Curves, labels: Sequence[str], temperature: float
     )
     temps = curves.temperatures
     left, right = float(temps[0]), float(temps[-1])
-    for i, label in enumerate(labels):
+    for i, label in enumerate(plain(labels)):
         color = class_color(i)
         fig.add_trace(
             go.Scatter(
@@ -125,7 +134,7 @@ def temperature_curves(curves: Curves, labels: Sequence[str], temperature: float
                 mode="lines",
                 legendgroup=label,
                 line=dict(color=color, width=2.5),
-                hovertemplate=f"{label}: " + "%{y:.4f} at T = %{x:.3g}<extra></extra>",
+                hovertemplate="%{fullData.name}: %{y:.4f} at T = %{x:.3g}<extra></extra>",
             ),
             row=1,
             col=1,
@@ -139,6 +148,7 @@ def temperature_curves(curves: Curves, labels: Sequence[str], temperature: float
                     x=[x],
                     y=[value],
                     mode="markers",
+                    name=label,
                     legendgroup=label,
                     showlegend=False,
                     marker=dict(
@@ -147,7 +157,8 @@ def temperature_curves(curves: Curves, labels: Sequence[str], temperature: float
                         size=10,
                         line=dict(color="white", width=1),
                     ),
-                    hovertemplate=f"{label}, {limit} limit: {value:.4f}<extra></extra>",
+                    hovertemplate="%{fullData.name}, "
+                    + f"{limit} limit: {value:.4f}<extra></extra>",
                 ),
                 row=1,
                 col=1,
@@ -229,7 +240,7 @@ def log_probability_lines(
                 y=log_probs[keep],
                 mode="markers+text",
                 showlegend=False,
-                text=[label for label, k in zip(labels, keep, strict=True) if k],
+                text=[label for label, k in zip(plain(labels), keep, strict=True) if k],
                 textposition="top left",
                 marker=dict(color=color, size=11),
                 hovertemplate="z = %{x:.4g}, log q = %{y:.4g}<extra>" + name + "</extra>",

@@ -109,3 +109,18 @@ def test_curves_label_the_current_temperature_once_at_its_line(temperature, labe
     labels = [a for a in fig.layout.annotations if a.text.startswith("T = ")]
     assert len(labels) == 1 and labels[0].text == f"T = {temperature:g}"
     assert labels[0].x == pytest.approx(math.log10(label_at))  # log axes place labels in log10
+
+
+def test_labels_reach_plotly_as_plain_text():
+    # Plotly reads <b>, <a href=…> in text as markup; escaped, labels show exactly as typed.
+    hostile = ("<b>x</b>", "<a href='javascript:alert(1)'>y</a>", "%{y}")
+    probs = oracle([1.0, 2.0, 3.0], 1)
+    fig = charts.probability_bars(hostile, probs, 1.0, 3)
+    assert list(fig.data[0].x) == [
+        "&lt;b&gt;x&lt;/b&gt;",
+        "&lt;a href='javascript:alert(1)'&gt;y&lt;/a&gt;",
+        "%{y}",
+    ]
+    curves = charts.temperature_curves(temperature_curves([1.0, 2.0, 3.0]), hostile, 1.0)
+    assert "&lt;b&gt;x&lt;/b&gt;" in [trace.name for trace in curves.data]
+    assert not any("<b>" in (trace.hovertemplate or "") for trace in curves.data)

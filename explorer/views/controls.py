@@ -21,6 +21,7 @@ from explorer.state import (
     values_text,
 )
 from explorer.temperature import TEMPERATURE_STOPS, nearest_stop
+from explorer.views.safe_text import literal
 from explorer.views.session import STATE_KEY
 
 MODE, VALUES, LABELS = "x_mode", "x_values", "x_labels"
@@ -97,12 +98,12 @@ def values_and_labels(errors: dict[str, str]) -> None:
         ),
     )
     if "values" in errors:
-        st.error(errors["values"], icon=":material/error:")
+        st.error(literal(errors["values"]), icon=":material/error:")
     st.text_input(
         "Labels", key=LABELS, max_chars=MAX_TEXT_CHARS, help="One name per class, by commas."
     )
     if "labels" in errors:
-        st.error(errors["labels"], icon=":material/error:")
+        st.error(literal(errors["labels"]), icon=":material/error:")
 
 
 def temperature() -> None:

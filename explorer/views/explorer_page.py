@@ -20,6 +20,7 @@ from explorer.temperature import (
     temperature_curves,
 )
 from explorer.views import controls
+from explorer.views.safe_text import literal
 from explorer.views.session import load_state, save_state
 
 VIEW_NAMES = {
@@ -62,7 +63,7 @@ st.caption(
     "move the slider and watch."
 )
 for notice in link_notices + result.notices:
-    st.info(notice, icon=":material/info:")
+    st.info(literal(notice), icon=":material/info:")
 
 left, right = st.columns([1, 2], gap="large")
 with left:
@@ -82,7 +83,9 @@ with right:
         help=f"exp(entropy): the effective number of choices, between 1 and {n_finite}.",
     )
     metrics[3].metric(
-        "Top probability", fmt(summary.top_probability), help=f"Class {labels[summary.top_index]}"
+        "Top probability",
+        fmt(summary.top_probability),
+        help=literal(f"Class {labels[summary.top_index]}"),
     )
     reference = None if temperature == 1 else softmax(state.logits)
     st.plotly_chart(

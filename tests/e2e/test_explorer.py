@@ -279,3 +279,62 @@ def test_slider_latency_measurement(page, app_url):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "slider_latency.txt").write_text(report)
     print(report)
+
+
+def test_user_text_is_shown_as_typed_never_run_or_rendered(page, app_url):
+    # Labels land in plotly (which reads <b>, <a> as markup) and in st.info / st.error
+    # (markdown: images fetch from any host, **emphasis**, :color[…]). All must show as typed.
+    outside = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None
+        ),
+    )
+    open_app(page, app_url)
+    hostile = "<b>bold</b>, <img src=x onerror=window.__pwned=1>, **star** ![i](http://198.51.100.7/t.png)"
+    logits = page.get_by_role("textbox", name="Logits")
+    logits.fill("1, 2")
+    logits.press("Enter")
+    wait_for_app_idle(page)
+    labels = page.get_by_role("textbox", name="Labels")
+    labels.fill(hostile)
+    labels.press("Enter")
+    wait_for_app_idle(page)
+    notice = page.get_by_test_id("stAlertContentInfo").inner_text()
+    assert "**star** ![i](http://198.51.100.7/t.png)" in notice  # literal, not bold or an image
+    ticks = page.locator(".xtick").all_text_contents()
+    assert ticks[:2] == ["<b>bold</b>", "<img src=x onerror=w"]  # labels are cut at 20 chars
+    assert page.locator(".xtick tspan[style*='bold']").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    assert outside == []
+    assert_no_exception(page)
+
+
+def test_nothing_is_fetched_from_outside_the_app(page, app_url):
+    # Nothing is downloaded at run time: a classroom without internet gets the same page.
+    # (Regression: a :material/…: page icon made every visit fetch a favicon from a font CDN.)
+    outside = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith((app_url, "data:", "blob:"))
+            else None
+        ),
+    )
+    open_app(page, app_url)
+    for view in (
+        "Step by step",
+        "Compare two temperatures",
+        "Log-probabilities",
+        "Temperature sweep",
+        "Across temperatures",
+    ):
+        page.get_by_role("radio", name=view).click()
+        wait_for_app_idle(page)
+        assert_no_exception(page)
+    page.wait_for_timeout(1_000)  # late requests: favicon, fonts
+    assert outside == []

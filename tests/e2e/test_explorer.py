@@ -338,3 +338,31 @@ def test_nothing_is_fetched_from_outside_the_app(page, app_url):
         assert_no_exception(page)
     page.wait_for_timeout(1_000)  # late requests: favicon, fonts
     assert outside == []
+
+
+def test_the_sweep_plays_in_the_browser_without_the_server(page, app_url):
+    open_app(page, app_url, "?view=sweep")
+    chart = page.locator(".js-plotly-plot").nth(1)  # the first chart is the bars at T
+    chart.wait_for(state="visible")
+    title_before = chart.locator(".gtitle").text_content()
+    # Count animation frames and watch the app: a server round trip would set it "running".
+    page.evaluate(
+        """(gd) => {
+            window.__frames = 0; window.__reruns = 0;
+            gd.on('plotly_animatingframe', () => window.__frames++);
+            const app = document.querySelector('[data-testid="stApp"]');
+            new MutationObserver(() => {
+                if (app.dataset.testScriptState === 'running') window.__reruns++;
+            }).observe(app, {attributes: true});
+        }""",
+        chart.element_handle(),
+    )
+    chart.get_by_text("Play").click()
+    page.wait_for_timeout(2_000)
+    frames, reruns = page.evaluate("[window.__frames, window.__reruns]")
+    title_after = chart.locator(".gtitle").text_content()
+    (ARTIFACTS / "sweep_fps.txt").write_text(f"{frames / 2:.0f} frames per second over 2 s\n")
+    print(f"sweep: {frames / 2:.0f} frames/s, {reruns} server reruns")
+    assert frames >= 5 and reruns == 0  # it animates, client-side; the rate is a measurement
+    assert title_after != title_before and title_after.startswith("T = ")
+    assert_no_exception(page)

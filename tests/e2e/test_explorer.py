@@ -285,18 +285,22 @@ def test_slider_latency_measurement(page, app_url):
     print(report)
 
 
+def record_outside_requests(page, app_url: str) -> list[str]:
+    """A list that fills with every URL the page requests from anywhere but the app."""
+    outside: list[str] = []
+
+    def note(request) -> None:
+        if not request.url.startswith((app_url, "data:", "blob:")):
+            outside.append(request.url)
+
+    page.on("request", note)
+    return outside
+
+
 def test_user_text_is_shown_as_typed_never_run_or_rendered(page, app_url):
     # Labels land in plotly (which reads <b>, <a> as markup) and in st.info / st.error
     # (markdown: images fetch from any host, **emphasis**, :color[…]). All must show as typed.
-    outside = []
-    page.on(
-        "request",
-        lambda request: (
-            outside.append(request.url)
-            if not request.url.startswith(("http://127.0.0.1", "data:", "blob:"))
-            else None
-        ),
-    )
+    outside = record_outside_requests(page, app_url)
     open_app(page, app_url)
     hostile = "<b>bold</b>, <img src=x onerror=window.__pwned=1>, **star** ![i](http://198.51.100.7/t.png)"
     logits = page.get_by_role("textbox", name="Logits")
@@ -320,15 +324,7 @@ def test_user_text_is_shown_as_typed_never_run_or_rendered(page, app_url):
 def test_nothing_is_fetched_from_outside_the_app(page, app_url):
     # Nothing is downloaded at run time: a classroom without internet gets the same page.
     # (Regression: a :material/…: page icon made every visit fetch a favicon from a font CDN.)
-    outside = []
-    page.on(
-        "request",
-        lambda request: (
-            outside.append(request.url)
-            if not request.url.startswith((app_url, "data:", "blob:"))
-            else None
-        ),
-    )
+    outside = record_outside_requests(page, app_url)
     open_app(page, app_url)
     for view in (
         "Step by step",

@@ -215,25 +215,26 @@ def log_probability_lines(
     """
     z = np.asarray(logits, dtype=float)
     keep = np.isfinite(z)
-    z_line = np.linspace(z[keep].min(), z[keep].max(), 2)
+    top = int(np.argmax(z))
+    z_line = np.array([z[keep].min(), z[top]])  # two points (no linspace: it overflows at ±1e308)
     fig = go.Figure()
     for (temperature, log_probs), color in zip(lines, (CURRENT, REFERENCE, SECOND), strict=False):
         name = f"T = {format_temperature(temperature)}"
         slope = 1 / temperature  # 0 at T = inf: every log q equals -ln n
-        # log q_i = z_i/T − log Z, so the line through any finite point k has intercept
-        # log q_k − z_k/T = −log Z.
-        intercept = float(log_probs[keep][0] - slope * z[keep][0])
-        with np.errstate(over="ignore", invalid="ignore"):
-            fig.add_trace(
-                go.Scatter(
-                    x=z_line,
-                    y=slope * z_line + intercept,
-                    mode="lines",
-                    line=dict(color=color, width=2),
-                    name=f"{name}: slope 1/T = {slope:.3g}",
-                    hoverinfo="skip",
-                )
+        # log q_i = log q_top + (z_i − z_top)/T: exact at the top; the far end is -inf only when
+        # it truly lies beyond the float range.
+        with np.errstate(over="ignore"):
+            rise = slope * (z_line - z[top]) if slope else np.zeros(2)
+        fig.add_trace(
+            go.Scatter(
+                x=z_line,
+                y=log_probs[top] + rise,
+                mode="lines",
+                line=dict(color=color, width=2),
+                name=f"{name}: slope 1/T = {slope:.3g}",
+                hoverinfo="skip",
             )
+        )
         fig.add_trace(
             go.Scatter(
                 x=z[keep],

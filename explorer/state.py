@@ -108,13 +108,22 @@ def parse_probabilities(text: str) -> tuple[tuple[float, ...], str | None]:
         raise InputError("Probabilities cannot be negative.")
     if probs.max() == math.inf:
         raise InputError("Probabilities must be finite.")
-    total = float(probs.sum())
-    if not total > 0:
+    largest = float(probs.max())
+    if not largest > 0:
         raise InputError("At least one probability must be greater than 0.")
+    # Scale by the largest first: the sum of numbers near 1e308 would overflow.
+    scaled = probs / largest
+    normalised = scaled / scaled.sum()
+    with np.errstate(over="ignore"):
+        total = largest * float(scaled.sum())
     notice = None
     if abs(total - 1) > 1e-9:
-        notice = f"These add up to {total:.6g}, not 1, so each was divided by {total:.6g}."
-    return tuple(float(z) for z in probs_to_logits(probs / probs.sum())), notice
+        notice = (
+            f"These add up to {total:.6g}, not 1, so each was divided by {total:.6g}."
+            if math.isfinite(total)
+            else "These add up to more than 1.8e308, so each was divided by their total."
+        )
+    return tuple(float(z) for z in probs_to_logits(normalised)), notice
 
 
 def parse_labels(text: str, count: int) -> tuple[str, ...]:

@@ -169,3 +169,10 @@ def test_labels_follow_the_number_of_values():
     assert shrunk.state.labels == ("A", "B") and "Extra labels ignored: C" in shrunk.notices[0]
     clash = apply_form(ExplorerState(), form(values="1, 2, 3, 4", labels="a, a"))
     assert "labels" in clash.errors and clash.state.labels == ("A", "B", "C", "D")
+
+
+def test_huge_probabilities_are_normalised_without_overflow():
+    # Regression: the sum of [1e308, 1e308] overflowed to inf and the page crashed.
+    logits, notice = parse_probabilities("1e308, 1e308, 0")
+    np.testing.assert_array_equal(np.exp(logits), [0.5, 0.5, 0])
+    assert "more than 1.8e308" in notice

@@ -28,8 +28,14 @@ MODE, VALUES, LABELS = "x_mode", "x_values", "x_labels"
 T_SLIDER, T_EXACT, T_COMPARE, VIEW = "x_temperature", "x_temperature_exact", "x_compare", "x_view"
 
 
+#: Widgets drawn only in one view. When a keyed widget leaves the page, Streamlit forgets its
+#: value and the key falls back to the last value the script assigned, so these are re-synced
+#: from the state on every run in which they are hidden.
+_SHOWN_ONLY_IN = {T_COMPARE: "compare"}
+
+
 def seed_widgets(state: ExplorerState) -> None:
-    """Give every widget whose key is missing the value the state says."""
+    """Give each widget the state's value if its key is missing or the widget is hidden."""
     values = {
         MODE: state.input_mode,
         VALUES: values_text(state),
@@ -40,7 +46,8 @@ def seed_widgets(state: ExplorerState) -> None:
         VIEW: state.view,
     }
     for key, value in values.items():
-        if key not in st.session_state:
+        hidden = key in _SHOWN_ONLY_IN and st.session_state.get(VIEW) != _SHOWN_ONLY_IN[key]
+        if key not in st.session_state or hidden:
             st.session_state[key] = value
 
 

@@ -154,15 +154,26 @@ def _split_labels(text: str) -> list[str]:
     return [label.strip() for label in text.split(",")] if text.strip() else []
 
 
+def parse_number(value: object, name: str, low: float, high: float, integer: bool = False):
+    """A number from a field or URL, within [low, high] (an int if ``integer``).
+
+    Raises :class:`InputError` naming ``name`` for text that is not a number, NaN, or a value
+    out of range.
+    """
+    text = str(value).strip()
+    try:
+        number = int(text) if integer else float(text)
+    except ValueError:
+        kind = "a whole number" if integer else "a number"
+        raise InputError(f"{name} “{text[:20]}” is not {kind}.") from None
+    if not low <= number <= high:  # also rejects NaN
+        raise InputError(f"{name} must be between {low:g} and {high:g}.")
+    return number
+
+
 def parse_temperature(value: object) -> float:
     """A temperature from a field or URL: a number in [0, MAX_TEMPERATURE]."""
-    try:
-        temperature = float(str(value).strip())
-    except ValueError:
-        raise InputError(f"Temperature “{str(value)[:20]}” is not a number.") from None
-    if not 0 <= temperature <= MAX_TEMPERATURE:  # also rejects NaN
-        raise InputError(f"Temperature must be between 0 and {MAX_TEMPERATURE:g}.")
-    return temperature
+    return parse_number(value, "Temperature", 0, MAX_TEMPERATURE)
 
 
 def format_numbers(values: tuple[float, ...] | np.ndarray, digits: int | None = None) -> str:

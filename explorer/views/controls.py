@@ -28,14 +28,26 @@ MODE, VALUES, LABELS = "x_mode", "x_values", "x_labels"
 T_SLIDER, T_EXACT, T_COMPARE, VIEW = "x_temperature", "x_temperature_exact", "x_compare", "x_view"
 
 
-#: Widgets drawn only in one view. When a keyed widget leaves the page, Streamlit forgets its
-#: value and the key falls back to the last value the script assigned, so these are re-synced
-#: from the state on every run in which they are hidden.
+#: The controls every page shares (the distribution and its temperature); the rest are the
+#: Explorer's own.
+SHARED_KEYS = (MODE, VALUES, LABELS, T_SLIDER, T_EXACT)
+EXPLORER_KEYS = (*SHARED_KEYS, T_COMPARE, VIEW)
+
+#: Widgets drawn only in one view.
 _SHOWN_ONLY_IN = {T_COMPARE: "compare"}
+_LAST_PAGE = "controls_last_page"
 
 
-def seed_widgets(state: ExplorerState) -> None:
-    """Give each widget the state's value if its key is missing or the widget is hidden."""
+def seed_widgets(state: ExplorerState, page: str, keys: tuple[str, ...] = SHARED_KEYS) -> None:
+    """Give widgets the state's values where the state, not the widget, is current.
+
+    When a keyed widget leaves the page (another view, another page), Streamlit forgets its
+    value and the key falls back to the last value the script assigned. So a widget takes the
+    state's value when its key is missing, when its view is hidden, and on the first run after
+    arriving from another page.
+    """
+    arrived = st.session_state.get(_LAST_PAGE) != page
+    st.session_state[_LAST_PAGE] = page
     values = {
         MODE: state.input_mode,
         VALUES: values_text(state),
@@ -45,22 +57,25 @@ def seed_widgets(state: ExplorerState) -> None:
         T_COMPARE: nearest_stop(state.compare_temperature),
         VIEW: state.view,
     }
-    for key, value in values.items():
+    for key in keys:
         hidden = key in _SHOWN_ONLY_IN and st.session_state.get(VIEW) != _SHOWN_ONLY_IN[key]
-        if key not in st.session_state or hidden:
-            st.session_state[key] = value
+        if arrived or hidden or key not in st.session_state:
+            st.session_state[key] = values[key]
 
 
-def read_form() -> FormInput:
-    """What the fields hold now (callbacks have run), before the widgets are drawn."""
+def read_form(state: ExplorerState, keys: tuple[str, ...] = SHARED_KEYS) -> FormInput:
+    """What the fields hold now (callbacks have run), before the widgets are drawn.
+
+    Fields whose widgets are not among ``keys`` keep the state's values.
+    """
     ss = st.session_state
     return FormInput(
         input_mode=ss[MODE],
         values=ss[VALUES],
         labels=ss[LABELS],
         temperature=ss[T_EXACT],
-        compare_temperature=ss[T_COMPARE],
-        view=ss[VIEW],
+        compare_temperature=ss[T_COMPARE] if T_COMPARE in keys else state.compare_temperature,
+        view=ss[VIEW] if VIEW in keys else state.view,
     )
 
 

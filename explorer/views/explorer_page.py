@@ -9,7 +9,7 @@ import streamlit as st
 
 from explorer import charts
 from explorer.core import log_softmax, softmax
-from explorer.state import VIEWS, apply_form
+from explorer.state import VIEWS, apply_form, to_query
 from explorer.temperature import (
     compare,
     describe,
@@ -21,7 +21,7 @@ from explorer.temperature import (
 )
 from explorer.views import controls
 from explorer.views.safe_text import literal
-from explorer.views.session import load_state, save_state
+from explorer.views.session import STATE_KEY, load_state, save, write_link
 
 VIEW_NAMES = {
     "curves": "Across temperatures",
@@ -48,10 +48,11 @@ def fmt(value: float, digits: int = 4) -> str:
 
 
 previous, link_notices = load_state()
-controls.seed_widgets(previous)
-result = apply_form(previous, controls.read_form())
+controls.seed_widgets(previous, page="explorer", keys=controls.EXPLORER_KEYS)
+result = apply_form(previous, controls.read_form(previous, keys=controls.EXPLORER_KEYS))
 state = result.state
-save_state(state)
+save(STATE_KEY, state)
+write_link(to_query(state))
 
 probs = state.probs
 summary = summarize(probs)

@@ -1,30 +1,45 @@
-"""Where the Explorer's one state object lives: Streamlit's session, mirrored in the URL."""
+"""Where each page's state object lives: Streamlit's session, mirrored in the URL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
 import streamlit as st
 
-from explorer.state import ExplorerState, from_query, to_query
+from explorer.state import ExplorerState, from_query
 
-STATE_KEY = "explorer_state"
+STATE_KEY = "explorer_state"  # the shared distribution: logits, labels, temperature, …
+
+State = TypeVar("State")
 
 
-def load_state() -> tuple[ExplorerState, list[str]]:
-    """This session's state; on a session's first run, the state its URL describes.
+def load(
+    key: str, parse: Callable[[Mapping[str, str]], tuple[State, list[str]]]
+) -> tuple[State, list[str]]:
+    """This session's state under ``key``; on its first run, the state the URL describes.
 
     Returns the state and notices about link parameters that were bad and ignored (only on
     that first run).
     """
-    if STATE_KEY in st.session_state:
-        return st.session_state[STATE_KEY], []
-    state, notices = from_query(st.query_params.to_dict())
-    st.session_state[STATE_KEY] = state
+    if key in st.session_state:
+        return st.session_state[key], []
+    state, notices = parse(st.query_params.to_dict())
+    st.session_state[key] = state
     return state, notices
 
 
-def save_state(state: ExplorerState) -> None:
-    """Make ``state`` the truth for this session and for the page's link."""
-    st.session_state[STATE_KEY] = state
-    query = to_query(state)
+def load_state() -> tuple[ExplorerState, list[str]]:
+    """The shared distribution (the Explorer's state)."""
+    return load(STATE_KEY, from_query)
+
+
+def save(key: str, state: object) -> None:
+    """Make ``state`` the truth for this session."""
+    st.session_state[key] = state
+
+
+def write_link(query: dict[str, str]) -> None:
+    """Make the page's URL say ``query``, so that the link reproduces the view."""
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)

@@ -5,9 +5,10 @@ distribution (which is the Explorer's :class:`~explorer.state.ExplorerState`), a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 
-from explorer.state import InputError, format_numbers, parse_number
+from explorer.links import query_from_state, state_from_query
+from explorer.state import InputError, parse_number
 
 SECTIONS = ("draws", "gumbel", "decoding", "text")
 MAX_DRAWS = 1_000_000  # one click draws at most this many samples
@@ -81,32 +82,9 @@ _PARAMETERS = {
 
 def to_query(state: SamplingState) -> dict[str, str]:
     """Query-string parameters that reproduce ``state`` exactly."""
-    field_to_param = {field: param for param, (field, _) in _PARAMETERS.items()}
-    query = {}
-    for item in fields(state):
-        value = getattr(state, item.name)
-        if isinstance(value, bool):
-            text = "1" if value else "0"
-        elif isinstance(value, tuple):
-            text = format_numbers(value).replace(" ", "")
-        elif isinstance(value, float):
-            text = repr(value)
-        else:
-            text = str(value)
-        query[field_to_param[item.name]] = text
-    return query
+    return query_from_state(state, _PARAMETERS)
 
 
 def from_query(params: Mapping[str, str | list[str]]) -> tuple[SamplingState, list[str]]:
     """The state a link describes, and a notice for each parameter that was bad and ignored."""
-    state, notices = SamplingState(), []
-    for param, (field, parse) in _PARAMETERS.items():
-        raw = params.get(param)
-        raw = raw[-1] if isinstance(raw, list) and raw else raw
-        if not isinstance(raw, str):
-            continue
-        try:
-            state = replace(state, **{field: parse(raw)})
-        except InputError as error:
-            notices.append(f"The link's “{param}” was ignored: {error}")
-    return state, notices
+    return state_from_query(SamplingState(), params, _PARAMETERS)

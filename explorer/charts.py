@@ -44,7 +44,7 @@ def format_temperature(temperature: float) -> str:
     return "∞" if math.isinf(temperature) else f"{temperature:g}"
 
 
-def _bar(labels: Sequence[str], probs: np.ndarray, name: str, color: str, **style) -> go.Bar:
+def bar_trace(labels: Sequence[str], probs: np.ndarray, name: str, color: str, **style) -> go.Bar:
     return go.Bar(
         x=plain(labels),
         y=np.asarray(probs, dtype=float),
@@ -89,8 +89,8 @@ def probability_bars(
     """Bars of q at the current T, grey T = 1 bars beside them, and the uniform 1/n level."""
     fig = go.Figure()
     if reference is not None:
-        fig.add_trace(_bar(labels, reference, "T = 1 (for comparison)", REFERENCE))
-    fig.add_trace(_bar(labels, probs, f"T = {format_temperature(temperature)}", CURRENT))
+        fig.add_trace(bar_trace(labels, reference, "T = 1 (for comparison)", REFERENCE))
+    fig.add_trace(bar_trace(labels, probs, f"T = {format_temperature(temperature)}", CURRENT))
     _uniform_line(fig, n_finite)
     return _bar_layout(fig)
 
@@ -103,8 +103,8 @@ def comparison_bars(
 ) -> go.Figure:
     """The same logits at two temperatures, side by side."""
     fig = go.Figure()
-    fig.add_trace(_bar(labels, comparison.probs_a, f"T = {temperature_a:g}", CURRENT))
-    fig.add_trace(_bar(labels, comparison.probs_b, f"T = {temperature_b:g}", SECOND))
+    fig.add_trace(bar_trace(labels, comparison.probs_a, f"T = {temperature_a:g}", CURRENT))
+    fig.add_trace(bar_trace(labels, comparison.probs_b, f"T = {temperature_b:g}", SECOND))
     _uniform_line(fig, int(np.count_nonzero(comparison.probs_a + comparison.probs_b > 0)))
     return _bar_layout(fig)
 
@@ -278,7 +278,7 @@ def sweep_animation(
         )
 
     def bars(k: int) -> go.Bar:
-        return _bar(labels, probs[k], "probability", CURRENT)
+        return bar_trace(labels, probs[k], "probability", CURRENT)
 
     frames = [
         go.Frame(data=[bars(k)], name=f"{t:.3g}", layout=dict(title_text=title(k)))

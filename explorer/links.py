@@ -37,18 +37,35 @@ def query_from_state(state: object, parameters: Parameters) -> dict[str, str]:
     }
 
 
+def apply_fields(
+    state: State, values: Mapping[str, object], parameters: Parameters
+) -> tuple[State, dict[str, str]]:
+    """Apply ``{parameter: value}`` through the parameters' parsers (as text, as in a link).
+
+    Returns the new state and an error message per parameter that could not be used; those
+    fields keep their value from ``state``.
+    """
+    errors: dict[str, str] = {}
+    for name, (field, parse) in parameters.items():
+        if name not in values:
+            continue
+        raw = values[name]
+        text = ("1" if raw else "0") if isinstance(raw, bool) else str(raw)
+        try:
+            state = replace(state, **{field: parse(text)})
+        except InputError as error:
+            errors[name] = str(error)
+    return state, errors
+
+
 def state_from_query(
     default: State, params: Mapping[str, str | list[str]], parameters: Parameters
 ) -> tuple[State, list[str]]:
     """The state a link describes, and a notice for each parameter that was bad and ignored."""
-    state, notices = default, []
-    for name, (field, parse) in parameters.items():
-        raw = params.get(name)
-        raw = raw[-1] if isinstance(raw, list) and raw else raw
-        if not isinstance(raw, str):
-            continue
-        try:
-            state = replace(state, **{field: parse(raw)})
-        except InputError as error:
-            notices.append(f"The link's “{name}” was ignored: {error}")
-    return state, notices
+    last = {
+        name: raw[-1] if isinstance(raw, list) else raw
+        for name, raw in params.items()
+        if isinstance(raw, str) or (isinstance(raw, list) and raw)
+    }
+    state, errors = apply_fields(default, last, parameters)
+    return state, [f"The link's “{name}” was ignored: {error}" for name, error in errors.items()]

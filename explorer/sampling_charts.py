@@ -14,7 +14,9 @@ from explorer.charts import (
     PROBABILITY_AXIS,
     REFERENCE,
     SECOND,
+    bar_trace,
     class_color,
+    format_temperature,
     plain,
 )
 
@@ -228,4 +230,24 @@ def decoding_stages(
         )
         fig.update_yaxes(range=[0, 1.15], tickformat=".1f", row=row, col=1)
     fig.update_layout(height=150 + 170 * rows, margin=MARGIN, bargap=0.25)
+    return fig
+
+
+def final_vs_temperature_only(
+    labels: Sequence[str], final: np.ndarray, temperature_only: np.ndarray, temperature: float
+) -> go.Figure:
+    """The distribution after the filters beside the one temperature alone gives."""
+    fig = go.Figure()
+    fig.add_trace(
+        bar_trace(
+            labels,
+            temperature_only,
+            f"temperature only (T = {format_temperature(temperature)})",
+            REFERENCE,
+        )
+    )
+    fig.add_trace(bar_trace(labels, final, "after the filters: what is sampled", CURRENT))
+    fig.update_layout(
+        barmode="group", yaxis=PROBABILITY_AXIS, legend=LEGEND_ON_TOP, margin=MARGIN, height=360
+    )
     return fig

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from explorer.links import query_from_state, state_from_query
+from explorer.links import apply_fields, query_from_state, state_from_query
 from explorer.state import InputError, parse_number
 
 SECTIONS = ("draws", "gumbel", "decoding", "text")
@@ -25,10 +25,10 @@ class SamplingState:
     """What the Sampling lab shows, beyond the shared logits, labels and temperature."""
 
     section: str = "draws"  # one of SECTIONS
-    seed: int = 42  # every random draw on the page comes from this seed
+    seed: int = 10  # every random draw on the page; 10 gives a typical (not lucky) first run
     draws: int = 1000  # how many samples the draws section takes, 1 … MAX_DRAWS
     top_k: int = 0  # keep the k largest logits; 0 = off
-    top_p: float = 1.0  # nucleus: keep the most probable entries reaching p; 1 = off
+    top_p: float = 1.0  # nucleus: keep the most probable entries reaching p (0.01 … 1); 1 = off
     min_p: float = 0.0  # keep entries with q ≥ min_p · max q; 0 = off
     temperature_last: bool = False  # apply T after the filters (some inference engines)
     tau: float = 0.5  # the Gumbel-softmax relaxation's own temperature
@@ -69,10 +69,10 @@ _PARAMETERS = {
     "seed": ("seed", lambda raw: parse_number(raw, "Seed", 0, MAX_SEED, integer=True)),
     "N": ("draws", lambda raw: parse_number(raw, "Draws", 1, MAX_DRAWS, integer=True)),
     "k": ("top_k", lambda raw: parse_number(raw, "top-k", 0, MAX_TOP_K, integer=True)),
-    "p": ("top_p", lambda raw: parse_number(raw, "top-p", 1e-9, 1)),
+    "p": ("top_p", lambda raw: parse_number(raw, "top-p", 0.01, 1)),
     "minp": ("min_p", lambda raw: parse_number(raw, "min-p", 0, 1)),
     "tlast": ("temperature_last", _flag),
-    "tau": ("tau", lambda raw: parse_number(raw, "τ", 1e-3, 100)),
+    "tau": ("tau", lambda raw: parse_number(raw, "τ", 0.01, 100)),
     "prompt": ("prompt", _prompt),
     "order": ("order", lambda raw: parse_number(raw, "Order", 1, MAX_ORDER, integer=True)),
     "len": ("length", lambda raw: parse_number(raw, "Length", 1, MAX_LENGTH, integer=True)),
@@ -88,3 +88,11 @@ def to_query(state: SamplingState) -> dict[str, str]:
 def from_query(params: Mapping[str, str | list[str]]) -> tuple[SamplingState, list[str]]:
     """The state a link describes, and a notice for each parameter that was bad and ignored."""
     return state_from_query(SamplingState(), params, _PARAMETERS)
+
+
+def apply_form(state: SamplingState, values: Mapping[str, object]) -> tuple[SamplingState, dict]:
+    """Apply the page's field values (keyed by URL parameter name), through the link parsers.
+
+    A field that cannot be used keeps its value and gets an error message.
+    """
+    return apply_fields(state, values, _PARAMETERS)

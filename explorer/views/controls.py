@@ -38,16 +38,30 @@ _SHOWN_ONLY_IN = {T_COMPARE: "compare"}
 _LAST_PAGE = "controls_last_page"
 
 
-def seed_widgets(state: ExplorerState, page: str, keys: tuple[str, ...] = SHARED_KEYS) -> None:
-    """Give widgets the state's values where the state, not the widget, is current.
+def arrived_on(page: str) -> bool:
+    """True on the first run of ``page`` after another page (or the session's first run).
 
-    When a keyed widget leaves the page (another view, another page), Streamlit forgets its
-    value and the key falls back to the last value the script assigned. So a widget takes the
-    state's value when its key is missing, when its view is hidden, and on the first run after
-    arriving from another page.
+    Call once per run, at the top: widgets then take their values from the state.
     """
     arrived = st.session_state.get(_LAST_PAGE) != page
     st.session_state[_LAST_PAGE] = page
+    return arrived
+
+
+def seed(values: dict[str, object], arrived: bool, hidden: tuple[str, ...] = ()) -> None:
+    """Set each widget key to the state's value where the state, not the widget, is current.
+
+    When a keyed widget leaves the page (another view, another page), Streamlit forgets its
+    value and the key falls back to the last value the script assigned. So a widget takes the
+    state's value when its key is missing, when it is ``hidden`` this run, and on arrival.
+    """
+    for key, value in values.items():
+        if arrived or key in hidden or key not in st.session_state:
+            st.session_state[key] = value
+
+
+def seed_widgets(state: ExplorerState, arrived: bool, keys: tuple[str, ...] = SHARED_KEYS) -> None:
+    """Seed the distribution's controls (and, with EXPLORER_KEYS, the Explorer's own)."""
     values = {
         MODE: state.input_mode,
         VALUES: values_text(state),
@@ -57,10 +71,10 @@ def seed_widgets(state: ExplorerState, page: str, keys: tuple[str, ...] = SHARED
         T_COMPARE: nearest_stop(state.compare_temperature),
         VIEW: state.view,
     }
-    for key in keys:
-        hidden = key in _SHOWN_ONLY_IN and st.session_state.get(VIEW) != _SHOWN_ONLY_IN[key]
-        if arrived or hidden or key not in st.session_state:
-            st.session_state[key] = values[key]
+    hidden = tuple(
+        key for key, view in _SHOWN_ONLY_IN.items() if st.session_state.get(VIEW) != view
+    )
+    seed({key: values[key] for key in keys}, arrived, hidden)
 
 
 def read_form(state: ExplorerState, keys: tuple[str, ...] = SHARED_KEYS) -> FormInput:

@@ -48,7 +48,7 @@ def fmt(value: float, digits: int = 4) -> str:
 
 
 previous, link_notices = load_state()
-controls.seed_widgets(previous, page="explorer", keys=controls.EXPLORER_KEYS)
+controls.seed_widgets(previous, controls.arrived_on("explorer"), keys=controls.EXPLORER_KEYS)
 result = apply_form(previous, controls.read_form(previous, keys=controls.EXPLORER_KEYS))
 state = result.state
 save(STATE_KEY, state)

@@ -15,5 +15,6 @@ st.navigation(
             icon=":material/bar_chart:",
             default=True,
         ),
+        st.Page("explorer/views/sampling_page.py", title="Sampling lab", icon=":material/casino:"),
     ]
 ).run()

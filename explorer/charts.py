@@ -85,14 +85,23 @@ def probability_bars(
     temperature: float,
     n_finite: int,
     reference: np.ndarray | None = None,
+    zoom: bool = False,
 ) -> go.Figure:
-    """Bars of q at the current T, grey T = 1 bars beside them, and the uniform 1/n level."""
+    """Bars of q at the current T, grey T = 1 bars beside them, and the uniform 1/n level.
+
+    The probability axis is fixed at 0 … 1 so that bars visibly move with T; ``zoom`` fits it
+    to the tallest bar instead (for many small probabilities).
+    """
     fig = go.Figure()
     if reference is not None:
         fig.add_trace(bar_trace(labels, reference, "T = 1 (for comparison)", REFERENCE))
     fig.add_trace(bar_trace(labels, probs, f"T = {format_temperature(temperature)}", CURRENT))
     _uniform_line(fig, n_finite)
-    return _bar_layout(fig)
+    _bar_layout(fig)
+    if zoom:
+        top = max(float(np.max(probs)), 0.0 if reference is None else float(np.max(reference)))
+        fig.update_yaxes(range=[0, 1.25 * top], tickformat=".2f")
+    return fig
 
 
 def comparison_bars(

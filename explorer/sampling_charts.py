@@ -138,11 +138,16 @@ def cumulative_bar(labels: Sequence[str], probs: np.ndarray, u: float, drawn: in
 def gumbel_race(
     labels: Sequence[str], scaled: np.ndarray, noise: np.ndarray, winner: int
 ) -> go.Figure:
-    """z/T plus Gumbel noise for each class: the tallest total wins (argmax), outlined."""
+    """(z − max z)/T plus Gumbel noise per class: the highest total wins (argmax), starred.
+
+    Subtracting the max is a common shift: it moves every total equally and changes no winner.
+    """
     x = plain(labels)
     finite = np.isfinite(scaled)
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=x, y=np.where(finite, scaled, 0), name="z / T", marker_color=REFERENCE))
+    fig.add_trace(
+        go.Bar(x=x, y=np.where(finite, scaled, 0), name="(z − max z) / T", marker_color=REFERENCE)
+    )
     fig.add_trace(
         go.Bar(x=x, y=np.where(finite, noise, 0), name="Gumbel noise", marker_color=CURRENT)
     )
@@ -151,7 +156,7 @@ def gumbel_race(
         go.Scatter(
             x=x,
             y=totals,
-            name="z / T + noise",
+            name="total",
             mode="markers",
             marker=dict(
                 size=[22 if i == winner else 11 for i in range(len(x))],

@@ -1,6 +1,5 @@
 """The default corpus (prose that ships with Python) and the checks on pasted text."""
 
-import doctest
 import pydoc_data.topics
 import re
 import sysconfig
@@ -8,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-import explorer.corpus
 from explorer.corpus import (
     DEFAULT_CORPUS_CHARS,
     MAX_CORPUS_CHARS,
@@ -16,12 +14,6 @@ from explorer.corpus import (
     clean_corpus,
     default_corpus,
 )
-
-
-def test_docstring_examples_hold():
-    failures, tried = doctest.testmod(explorer.corpus, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 2 and failures == 0
-
 
 # --- the default corpus -----------------------------------------------------------------------
 

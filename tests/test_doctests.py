@@ -1,10 +1,17 @@
-"""The examples in the core's docstrings are part of its documentation: they must stay true."""
+"""The examples in the docstrings are part of the documentation: they must stay true."""
 
 import doctest
+import importlib
 
-import explorer.core
+import pytest
 
 
-def test_core_docstring_examples_hold():
-    failures, tried = doctest.testmod(explorer.core, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 5 and failures == 0
+@pytest.mark.parametrize(
+    ("module", "examples"),
+    [("core", 5), ("corpus", 2), ("ngram", 8), ("physics", 10), ("sampling", 15), ("units", 5)],
+)
+def test_docstring_examples_hold(module, examples):
+    failures, tried = doctest.testmod(
+        importlib.import_module(f"explorer.{module}"), optionflags=doctest.NORMALIZE_WHITESPACE
+    )
+    assert tried >= examples and failures == 0

@@ -1,7 +1,6 @@
 """The n-gram model: counts checked by hand and by an independent count, sampling at T,
 the diversity measures, and the classic claim measured on the default corpus."""
 
-import doctest
 import math
 import re
 import time
@@ -12,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import explorer.ngram
 from explorer.core import softmax
 from explorer.corpus import MAX_CORPUS_CHARS, default_corpus
 from explorer.ngram import (
@@ -57,11 +55,6 @@ def backed_off_counts(text, context, order):
         if counts:
             return counts
     raise AssertionError("unreachable for a non-empty text")
-
-
-def test_docstring_examples_hold():
-    failures, tried = doctest.testmod(explorer.ngram, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 8 and failures == 0
 
 
 # --- counting, by hand ------------------------------------------------------------------------

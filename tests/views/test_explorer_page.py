@@ -701,3 +701,16 @@ def test_state_object_matches_the_page_through_a_session():
     np.testing.assert_allclose(
         oracle(state.logits, 1), [0.1, 0.2, 0.3, 0.4, 0.0], rtol=1e-9, atol=0
     )
+
+
+def test_the_explorer_keeps_its_view_across_a_visit_to_another_page():
+    """Regression: a keyed widget missing from a page loses its value; back on the Explorer the
+    view and the second temperature fell back to the first values the script had seeded."""
+    at = set_widget(start(), VIEW, "compare")
+    set_widget(at, T_COMPARE, 5.0)
+    set_widget(at, T_SLIDER, 0.5)
+    run(at.switch_page("explorer/views/sampling_page.py"))
+    run(at.switch_page("explorer/views/explorer_page.py"))
+    assert at.get_by_key(VIEW).value == "compare" and at.get_by_key(T_COMPARE).value == 5.0
+    state = at.session_state[STATE_KEY]
+    assert (state.view, state.compare_temperature, state.temperature) == ("compare", 5.0, 0.5)

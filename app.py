@@ -16,5 +16,8 @@ st.navigation(
             default=True,
         ),
         st.Page("explorer/views/sampling_page.py", title="Sampling lab", icon=":material/casino:"),
+        st.Page(
+            "explorer/views/physics_page.py", title="Boltzmann physics", icon=":material/science:"
+        ),
     ]
 ).run()

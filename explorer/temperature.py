@@ -21,11 +21,13 @@ TEMPERATURE_STOPS: tuple[float, ...] = (0.0, *_DECADES, 100.0)
 CURVE_RANGE = (0.01, 100.0)
 
 
-def nearest_stop(temperature: float) -> float:
-    """The slider stop closest to ``temperature`` on a log scale (0 only for T == 0)."""
-    if temperature <= 0:
+def nearest_stop(temperature: float, stops: tuple[float, ...] = TEMPERATURE_STOPS) -> float:
+    """The stop closest to ``temperature`` on a log scale (a 0 stop only for T == 0)."""
+    if temperature <= 0 and 0.0 in stops:
         return 0.0
-    positive = np.array(TEMPERATURE_STOPS[1:])
+    positive = np.array([stop for stop in stops if stop > 0])
+    if temperature <= 0:
+        return float(positive[0])
     return float(positive[np.argmin(np.abs(np.log(positive) - math.log(temperature)))])
 
 

@@ -48,6 +48,13 @@ SECTION_NAMES = {
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 SINGLE, RACE, CORPUS, PASTED = "s_single_count", "s_race", "s_corpus", "s_pasted"
 MAX_SINGLE_DRAWS = 100  # the one-at-a-time view lists at most this many draws
+#: Widgets drawn in one section only: re-seeded from the state while their section is hidden.
+SHOWN_ONLY_IN = {
+    "s_draws": "draws",
+    "s_tau": "gumbel",
+    **dict.fromkeys(("s_top_k", "s_top_p", "s_min_p", "s_tlast"), "decoding"),
+    **dict.fromkeys(("s_prompt", "s_order", "s_length", "s_temps"), "text"),
+}
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing…")
@@ -76,6 +83,7 @@ def plot(fig, alt: str) -> None:
 
 # --- state: the shared distribution and the lab's own settings ------------------------------
 arrived = controls.arrived_on("sampling")
+ss = st.session_state
 shared, notices = load_state()
 lab, lab_notices = load(LAB_KEY, from_query)
 controls.seed_widgets(shared, arrived)
@@ -95,10 +103,10 @@ controls.seed(
         "s_temps": ", ".join(f"{t:g}" for t in lab.text_temperatures),
     },
     arrived,
+    hidden=tuple(key for key, shown in SHOWN_ONLY_IN.items() if shown != ss.get("s_section")),
 )
 distribution = apply_distribution(shared, controls.read_form(shared))
 shared = distribution.state
-ss = st.session_state
 lab, lab_errors = apply_form(
     lab,
     {
@@ -347,8 +355,11 @@ with right:
             try:
                 corpus = clean_corpus(ss.get(PASTED, ""))
             except ValueError as error:
+                reason = str(error).rstrip(".")
                 st.error(
-                    literal(f"{error} Using the built-in corpus meanwhile."),
+                    literal(
+                        f"{reason[:1].upper()}{reason[1:]}. Using the built-in corpus meanwhile."
+                    ),
                     icon=":material/error:",
                 )
         cols = st.columns([2, 1, 1, 2])

@@ -7,20 +7,16 @@ pyproject.toml turns RuntimeWarning into an error, so a page that warns fails he
 
 from __future__ import annotations
 
-import base64
-import json
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.special
 import scipy.stats
-from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+from .apptest import chart, decode, run, set_widget, start
 
 # Widget keys (explorer/views/controls.py).
 MODE, VALUES, LABELS = "x_mode", "x_values", "x_labels"
@@ -34,35 +30,7 @@ REFERENCE_TRACE = "T = 1 (for comparison)"
 GREY = "#B8B8B8"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def full_error_details():
-    """The project hides tracebacks from users; a failing test should show them."""
-    previous = config.get_option("client.showErrorDetails")
-    config.set_option("client.showErrorDetails", "full")
-    yield
-    config.set_option("client.showErrorDetails", previous)
-
-
 # --- driving the page ------------------------------------------------------------------------
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [(e.message, e.stack_trace[-3:]) for e in at.exception]
-    return at
-
-
-def start(**query: str) -> AppTest:
-    """A fresh session on the app's entrypoint, optionally opened from a link."""
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return run(at)
-
-
-def set_widget(at: AppTest, key: str, value) -> AppTest:
-    at.get_by_key(key).set_value(value)
-    return run(at)
 
 
 # --- reading the page ------------------------------------------------------------------------
@@ -113,21 +81,6 @@ def errors(at: AppTest) -> list[str]:
 
 def notices(at: AppTest) -> list[str]:
     return [plain(i.value) for i in at.info]
-
-
-def decode(value) -> np.ndarray:
-    """A plotly number array: a plain list, or {"dtype", "bdata"(, "shape")} base64."""
-    if isinstance(value, dict) and "bdata" in value:
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        if "shape" in value:
-            array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
-        return array.astype(float)
-    return np.array([math.nan if v is None else v for v in value], dtype=float)
-
-
-def chart(at: AppTest, index: int = 0) -> dict:
-    """The index-th plotly figure on the page: 0 is the bars, 1 the open view's chart."""
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
 def bar_traces(at: AppTest) -> dict[str, dict]:

@@ -7,19 +7,17 @@ never from the app's own maths.
 
 from __future__ import annotations
 
-import base64
-import json
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.special
-from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+from . import apptest
+from .apptest import chart, decode, run, set_widget
+
 PAGE = "explorer/views/physics_page.py"
 
 SYSTEM, UNIT, ENERGIES, DEGENERACIES = "p_system", "p_unit", "p_energies", "p_degeneracies"
@@ -32,35 +30,11 @@ MEV = 1.602176634e-22  # J per meV
 CO_B = 57_635.968_019e6 / 299_792_458.0 / 100.0  # cm⁻¹
 
 
-@pytest.fixture(autouse=True, scope="module")
-def full_error_details():
-    previous = config.get_option("client.showErrorDetails")
-    config.set_option("client.showErrorDetails", "full")
-    yield
-    config.set_option("client.showErrorDetails", previous)
+def start(**query: str) -> AppTest:
+    return apptest.start(PAGE, **query)
 
 
 # --- driving and reading the page ---------------------------------------------------------------
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [(e.message, e.stack_trace[-3:]) for e in at.exception]
-    return at
-
-
-def start(**query: str) -> AppTest:
-    """A fresh session on app.py switched to the physics page, optionally opened from a link."""
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.switch_page(PAGE)
-    return run(at)
-
-
-def set_widget(at: AppTest, key: str, value) -> AppTest:
-    at.get_by_key(key).set_value(value)
-    return run(at)
 
 
 def plain(text: str) -> str:
@@ -77,19 +51,6 @@ def notices(at: AppTest) -> list[str]:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def decode(value) -> np.ndarray:
-    if isinstance(value, dict) and "bdata" in value:
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        if "shape" in value:
-            array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
-        return array.astype(float)
-    return np.array([math.nan if v is None else v for v in value], dtype=float)
-
-
-def chart(at: AppTest, index: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
 def trace(figure: dict, name: str) -> dict:

@@ -7,21 +7,24 @@ replaying the draws (u = rng.random(k) · F_last, class = searchsorted(F, u, "ri
 
 from __future__ import annotations
 
-import base64
-import json
-import math
 import re
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 import numpy as np
 import pytest
 import scipy.special
 import scipy.stats
-from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+from . import apptest
+from .apptest import (
+    APP,
+    chart,
+    decode,
+    run,
+    set_widget,
+)
+
 SAMPLING, EXPLORER = "explorer/views/sampling_page.py", "explorer/views/explorer_page.py"
 
 VALUES, LABELS, T_SLIDER, T_EXACT = "x_values", "x_labels", "x_temperature", "x_temperature_exact"
@@ -35,34 +38,11 @@ DEFAULT_LABELS = ["A", "B", "C"]
 DEFAULT_SEED, DEFAULT_N = 10, 1000
 
 
-@pytest.fixture(autouse=True, scope="module")
-def full_error_details():
-    previous = config.get_option("client.showErrorDetails")
-    config.set_option("client.showErrorDetails", "full")
-    yield
-    config.set_option("client.showErrorDetails", previous)
+def start(**query: str) -> AppTest:
+    return apptest.start(SAMPLING, **query)
 
 
 # --- driving the page ------------------------------------------------------------------------
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [(e.message, e.stack_trace[-3:]) for e in at.exception]
-    return at
-
-
-def start(**query: str) -> AppTest:
-    """A fresh session on app.py, then the Sampling lab; ``query`` is the link's parameters."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return run(at.switch_page(SAMPLING))  # straight to the lab, as a link to /sampling_page
-
-
-def set_widget(at: AppTest, key: str, value) -> AppTest:
-    at.get_by_key(key).set_value(value)
-    return run(at)
 
 
 def click(at: AppTest, label: str) -> AppTest:
@@ -79,19 +59,6 @@ def plain(text: str) -> str:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def decode(value) -> np.ndarray:
-    if isinstance(value, dict) and "bdata" in value:
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        if "shape" in value:
-            array = array.reshape([int(n) for n in str(value["shape"]).split(",")])
-        return array.astype(float)
-    return np.array([math.nan if v is None else v for v in value], dtype=float)
-
-
-def chart(at: AppTest, index: int) -> dict:
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
 def trace(figure: dict, name: str) -> dict:

@@ -28,7 +28,7 @@ class SamplingState:
     seed: int = 10  # every random draw on the page; 10 gives a typical (not lucky) first run
     draws: int = 1000  # how many samples the draws section takes, 1 … MAX_DRAWS
     top_k: int = 0  # keep the k largest logits; 0 = off
-    top_p: float = 1.0  # nucleus: keep the most probable entries reaching p (0.01 … 1); 1 = off
+    top_p: float = 0.9  # nucleus: keep the most probable entries reaching p (0.01 … 1); 1 = off
     min_p: float = 0.0  # keep entries with q ≥ min_p · max q; 0 = off
     temperature_last: bool = False  # apply T after the filters (some inference engines)
     tau: float = 0.5  # the Gumbel-softmax relaxation's own temperature

@@ -113,8 +113,9 @@ def test_the_decoding_section_shows_the_stage_chart(browser, app_url):
         stages = page.locator(PLOTLY).first
         stages.wait_for(state="visible", timeout=15_000)
         titles = stages.locator(".annotation-text").all_text_contents()
-        assert titles == ["temperature = 1", "top-k: off", "top-p: off", "min-p: off"]
-        assert metric_value(page, "Tokens left") == "3"
+        assert titles == ["temperature = 1", "top-k: off", "top-p = 0.9", "min-p: off"]
+        # The default top-p 0.9 keeps A and B (0.659 + 0.242 ≥ 0.9) and strikes C.
+        assert metric_value(page, "Tokens left") == "2"
         assert "sec=decoding" in page.url
         settle(page)
         save_screenshot(page, "sampling_decoding", full_page=True)

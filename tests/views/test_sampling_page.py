@@ -242,7 +242,7 @@ def test_top_k_two_keeps_the_softmax_of_the_top_two():
     assert metrics(at)["Tokens left"] == "2"
     stages = chart(at, 0)
     titles = [a["text"] for a in stages["layout"]["annotations"]]
-    assert titles == ["temperature = 1", "top-k = 2", "top-p: off", "min-p: off"]
+    assert titles == ["temperature = 1", "top-k = 2", "top-p = 0.9", "min-p: off"]
     shown = [f"{expected[0]:.3f}", f"{expected[1]:.3f}", "removed", "removed"]
     assert stages["data"][-1]["text"] == shown
     only_t = trace(chart(at, 1), "temperature only (T = 1)")

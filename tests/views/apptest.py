@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -48,3 +49,22 @@ def decode(value) -> np.ndarray:
 def chart(at: AppTest, index: int = 0) -> dict:
     """The index-th plotly figure on the page, as plotly JSON."""
     return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def plain(text: str) -> str:
+    """Messages are markdown-escaped (a backslash before punctuation); undo that."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def errors(at: AppTest) -> list[str]:
+    return [plain(e.value) for e in at.error]
+
+
+def notices(at: AppTest) -> list[str]:
+    return [plain(i.value) for i in at.info]
+
+
+def query(at: AppTest, name: str) -> str:
+    """The page's link parameter ``name`` (the last value if repeated)."""
+    value = at.query_params[name]
+    return value[-1] if isinstance(value, list) else value

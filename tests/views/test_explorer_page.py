@@ -16,7 +16,7 @@ import scipy.special
 import scipy.stats
 from streamlit.testing.v1 import AppTest
 
-from .apptest import chart, decode, run, set_widget, start
+from .apptest import chart, decode, errors, notices, query, run, set_widget, start
 
 # Widget keys (explorer/views/controls.py).
 MODE, VALUES, LABELS = "x_mode", "x_values", "x_labels"
@@ -70,19 +70,6 @@ def assert_summary(at: AppTest, probs) -> None:
         assert shown[label] == approx(expected), label
 
 
-def plain(text: str) -> str:
-    """Messages are markdown-escaped (a backslash before punctuation); undo that."""
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def errors(at: AppTest) -> list[str]:
-    return [plain(e.value) for e in at.error]
-
-
-def notices(at: AppTest) -> list[str]:
-    return [plain(i.value) for i in at.info]
-
-
 def bar_traces(at: AppTest) -> dict[str, dict]:
     return {trace["name"]: trace for trace in chart(at)["data"]}
 
@@ -93,11 +80,6 @@ def current_bars(at: AppTest, temperature: float) -> dict:
 
 def uniform_levels(figure: dict) -> list[float]:
     return [s["y0"] for s in figure["layout"].get("shapes", []) if s["y0"] == s["y1"]]
-
-
-def query(at: AppTest, name: str) -> str:
-    value = at.query_params[name]
-    return value[-1] if isinstance(value, list) else value
 
 
 def parse_numbers(text: str) -> np.ndarray:

@@ -8,7 +8,6 @@ never from the app's own maths.
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import pytest
@@ -16,7 +15,7 @@ import scipy.special
 from streamlit.testing.v1 import AppTest
 
 from . import apptest
-from .apptest import chart, decode, run, set_widget
+from .apptest import chart, decode, errors, notices, query, run, set_widget
 
 PAGE = "explorer/views/physics_page.py"
 
@@ -37,18 +36,6 @@ def start(**query: str) -> AppTest:
 # --- driving and reading the page ---------------------------------------------------------------
 
 
-def plain(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def errors(at: AppTest) -> list[str]:
-    return [plain(e.value) for e in at.error]
-
-
-def notices(at: AppTest) -> list[str]:
-    return [plain(i.value) for i in at.info]
-
-
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -60,11 +47,6 @@ def trace(figure: dict, name: str) -> dict:
 
 def shown_populations(at: AppTest) -> np.ndarray:
     return decode(trace(chart(at), "populations")["y"])
-
-
-def query(at: AppTest, name: str) -> str:
-    value = at.query_params[name]
-    return value[-1] if isinstance(value, list) else value
 
 
 def boltzmann(energies_joules, degeneracies, kelvin: float) -> np.ndarray:

@@ -7,7 +7,6 @@ replaying the draws (u = rng.random(k) · F_last, class = searchsorted(F, u, "ri
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl
 
 import numpy as np
@@ -17,13 +16,7 @@ import scipy.stats
 from streamlit.testing.v1 import AppTest
 
 from . import apptest
-from .apptest import (
-    APP,
-    chart,
-    decode,
-    run,
-    set_widget,
-)
+from .apptest import APP, chart, decode, plain, query, run, set_widget
 
 SAMPLING, EXPLORER = "explorer/views/sampling_page.py", "explorer/views/explorer_page.py"
 
@@ -53,21 +46,12 @@ def click(at: AppTest, label: str) -> AppTest:
 # --- reading the page ------------------------------------------------------------------------
 
 
-def plain(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
 def trace(figure: dict, name: str) -> dict:
     return next(t for t in figure["data"] if t.get("name") == name)
-
-
-def query(at: AppTest, name: str) -> str:
-    value = at.query_params[name]
-    return value[-1] if isinstance(value, list) else value
 
 
 # --- oracles ---------------------------------------------------------------------------------

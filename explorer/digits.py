@@ -183,3 +183,16 @@ def presets(experiment: DigitsExperiment) -> list[Preset]:
         Preset(name=name, index=i, label=int(truth[i]), predicted=int(predicted[i]))
         for name, i in chosen
     ]
+
+
+def image_logits(experiment: DigitsExperiment, index: int) -> tuple[float, ...]:
+    """The model's logits for test image ``index``, rounded to 3 decimals so that they read
+    well in a text field and survive a round trip through it (and through a link) exactly.
+
+    >>> experiment = digits_experiment()
+    >>> len(image_logits(experiment, 0))
+    10
+    """
+    if not 0 <= index < len(experiment.split.y_test):
+        raise ValueError(f"Image must be between 0 and {len(experiment.split.y_test) - 1}.")
+    return tuple(round(float(z), 3) for z in experiment.logits_test[index])

@@ -21,6 +21,7 @@ MAX_CLASSES = 12  # more bars than this are unreadable on a projector
 MAX_TEXT_CHARS = 600  # longest values or labels field accepted (12 numbers need far less)
 MAX_LABEL_CHARS = 20
 MAX_TEMPERATURE = 1e6  # the exact-entry cap; softmax itself takes any T ≥ 0, inf included
+MAX_DIGIT = 359  # test images of the digits model are numbered 0 … MAX_DIGIT (explorer.digits)
 
 INPUT_MODES = ("logits", "probabilities")
 VIEWS = ("curves", "steps", "compare", "logprob", "sweep")
@@ -43,6 +44,7 @@ class ExplorerState:
     compare_temperature: float = 2.0  # the second temperature in the compare view
     input_mode: str = "logits"  # how the values are typed: "logits" or "probabilities"
     view: str = "curves"  # which detail view is open, one of VIEWS
+    digit: int | None = None  # a digits test image whose model logits these are (None = typed)
 
     @property
     def n_finite(self) -> int:
@@ -192,7 +194,7 @@ def values_text(state: ExplorerState) -> str:
 
 def to_query(state: ExplorerState) -> dict[str, str]:
     """Query-string parameters that reproduce ``state`` exactly."""
-    return {
+    query = {
         "z": format_numbers(state.logits).replace(" ", ""),
         "labels": ",".join(state.labels),
         "T": repr(state.temperature),
@@ -200,6 +202,7 @@ def to_query(state: ExplorerState) -> dict[str, str]:
         "mode": state.input_mode,
         "view": state.view,
     }
+    return query if state.digit is None else query | {"img": str(state.digit)}
 
 
 def from_query(
@@ -230,6 +233,7 @@ def from_query(
     attempt("T2", parse_temperature, "compare_temperature")
     attempt("mode", lambda raw: _choice(raw, INPUT_MODES, "mode"), "input_mode")
     attempt("view", lambda raw: _choice(raw, VIEWS, "view"), "view")
+    attempt("img", lambda raw: parse_number(raw, "Image", 0, MAX_DIGIT, integer=True), "digit")
     return state, notices
 
 
@@ -264,7 +268,8 @@ def apply_form(state: ExplorerState, form: FormInput) -> FormResult:
     """Apply what the user entered to ``state``.
 
     A field that cannot be used gets an error message and leaves its part of the state as it
-    was; every other field still takes effect. Labels follow the number of values.
+    was; every other field still takes effect. Labels follow the number of values. New
+    values (not merely shown another way) are no longer the model's logits of ``state.digit``.
     """
     errors: dict[str, str] = {}
     notices: list[str] = []
@@ -298,6 +303,12 @@ def apply_form(state: ExplorerState, form: FormInput) -> FormResult:
         labels=labels,
         input_mode=form.input_mode if form.input_mode in INPUT_MODES else state.input_mode,
         view=form.view if form.view in VIEWS else state.view,
+        digit=state.digit if _same_distribution(logits, state.logits) else None,
         **temperatures,
     )
     return FormResult(new_state, errors, notices)
+
+
+def _same_distribution(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """The same probabilities at T = 1 (logits typed as probabilities differ by a constant)."""
+    return len(a) == len(b) and np.allclose(softmax(a), softmax(b), rtol=1e-9, atol=1e-15)

@@ -8,7 +8,15 @@ import pytest
 
 @pytest.mark.parametrize(
     ("module", "examples"),
-    [("core", 5), ("corpus", 2), ("ngram", 8), ("physics", 10), ("sampling", 15), ("units", 5)],
+    [
+        ("core", 5),
+        ("corpus", 2),
+        ("digits", 2),
+        ("ngram", 8),
+        ("physics", 10),
+        ("sampling", 15),
+        ("units", 5),
+    ],
 )
 def test_docstring_examples_hold(module, examples):
     failures, tried = doctest.testmod(

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from explorer.state import (
     MAX_CLASSES,
+    MAX_DIGIT,
     MAX_TEMPERATURE,
     ExplorerState,
     FormInput,
@@ -109,6 +110,7 @@ states = st.builds(
     compare_temperature=st.floats(0, MAX_TEMPERATURE),
     input_mode=st.sampled_from(["logits", "probabilities"]),
     view=st.sampled_from(["curves", "steps", "compare", "logprob", "sweep"]),
+    digit=st.none() | st.integers(0, MAX_DIGIT),
 ).map(lambda s: replace(s, labels=tuple(f"c{i}" for i in range(len(s.logits)))))
 
 
@@ -122,13 +124,14 @@ def test_every_state_survives_the_url_round_trip_exactly(state):
 @settings(max_examples=300, deadline=None)
 @given(
     st.dictionaries(
-        st.sampled_from(["z", "labels", "T", "T2", "mode", "view", "x"]),
+        st.sampled_from(["z", "labels", "T", "T2", "mode", "view", "img", "x"]),
         st.text(max_size=50) | st.lists(st.text(max_size=10), max_size=3),
     )
 )
 def test_any_query_gives_a_valid_state(params):
     state, notices = from_query(params)
     assert len(state.labels) == len(state.logits) and 0 <= state.temperature <= MAX_TEMPERATURE
+    assert state.digit is None or 0 <= state.digit <= MAX_DIGIT
     assert all(isinstance(notice, str) for notice in notices)
 
 
@@ -176,3 +179,14 @@ def test_huge_probabilities_are_normalised_without_overflow():
     logits, notice = parse_probabilities("1e308, 1e308, 0")
     np.testing.assert_array_equal(np.exp(logits), [0.5, 0.5, 0])
     assert "more than 1.8e308" in notice
+
+
+def test_new_values_are_no_longer_the_images_but_the_same_distribution_still_is():
+    image = ExplorerState(logits=(1.0, 2.0, -math.inf), digit=7)
+    relabelled = apply_form(image, form(values="1, 2, -inf", labels="x, y, z")).state
+    assert relabelled.digit == 7
+    # The same probabilities typed as probabilities (12 significant digits) keep the image.
+    probs = ", ".join(f"{p:.12g}" for p in scipy.special.softmax([1.0, 2.0, -np.inf]))
+    assert apply_form(image, form(input_mode="probabilities", values=probs)).state.digit == 7
+    assert apply_form(image, form(values="1, 2.5, -inf")).state.digit is None
+    assert apply_form(image, form(values="1, 2")).state.digit is None

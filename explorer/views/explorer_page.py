@@ -19,7 +19,7 @@ from explorer.temperature import (
     sweep_frames,
     temperature_curves,
 )
-from explorer.views import controls
+from explorer.views import controls, digits_model
 from explorer.views.safe_text import literal
 from explorer.views.session import STATE_KEY, load_state, save, write_link
 
@@ -48,6 +48,7 @@ def fmt(value: float, digits: int = 4) -> str:
 
 
 previous, link_notices = load_state()
+previous = digits_model.sync(previous)
 controls.seed_widgets(previous, controls.arrived_on("explorer"), keys=controls.EXPLORER_KEYS)
 result = apply_form(previous, controls.read_form(previous, keys=controls.EXPLORER_KEYS))
 state = result.state
@@ -70,6 +71,8 @@ left, right = st.columns([1, 2], gap="large")
 with left:
     controls.values_and_labels(result.errors)
     controls.temperature()
+    digits_model.preset_picker()
+    digits_model.show_image(state)
     st.latex(r"q_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
     st.latex(live_formula(state.logits, temperature))
     st.markdown(describe(temperature, summary, n_finite))

@@ -71,6 +71,7 @@ def _uniform_line(fig: go.Figure, n_finite: int) -> None:
 def _bar_layout(fig: go.Figure, height: int = 380) -> go.Figure:
     fig.update_layout(
         barmode="group",
+        xaxis_type="category",  # labels such as "0", "1" are names, not numbers
         yaxis=PROBABILITY_AXIS,
         legend=LEGEND_ON_TOP,
         margin=dict(t=30, b=30, l=55, r=20),

@@ -152,6 +152,7 @@ def level_diagram(
     fig.update_yaxes(title_text="population p", range=[0, 1.18 * float(p.max())], row=1, col=2)
     fig.update_xaxes(tickangle=0 if e.size <= _TEXT_ON_BARS else -60, row=1, col=2)
     fig.update_layout(height=430, margin=dict(t=40, b=40, l=60, r=20), bargap=0.15)
+    fig.update_xaxes(type="category", row=1, col=2)  # labels are names, not numbers
     return fig
 
 
@@ -260,6 +261,7 @@ def limits_bars(labels: Sequence[str], result: Bridge, kelvin: float) -> go.Figu
         height=360,
         margin=dict(t=40, b=40, l=60, r=20),
     )
+    fig.update_xaxes(type="category")  # labels such as "0", "1" are names, not numbers
     return fig
 
 
@@ -298,6 +300,7 @@ def ensemble_bars(labels: Sequence[str], draw: Ensemble, particles: int) -> go.F
         height=380,
         margin=dict(t=40, b=40, l=60, r=20),
     )
+    fig.update_xaxes(type="category")  # labels such as "0", "1" are names, not numbers
     return fig
 
 

@@ -63,6 +63,7 @@ def histogram_vs_exact(
         )
     )
     fig.update_layout(yaxis=PROBABILITY_AXIS, legend=LEGEND_ON_TOP, margin=MARGIN, height=380)
+    fig.update_xaxes(type="category")  # labels such as "0", "1" are names, not numbers
     return fig
 
 
@@ -169,6 +170,7 @@ def gumbel_race(
     fig.update_layout(
         barmode="relative", legend=LEGEND_ON_TOP, margin=MARGIN, height=380, yaxis_title="score"
     )
+    fig.update_xaxes(type="category")  # labels such as "0", "1" are names, not numbers
     return fig
 
 
@@ -194,6 +196,7 @@ def relaxed_samples(labels: Sequence[str], samples: np.ndarray, tau: float) -> g
         height=80 + 34 * len(samples),
         yaxis=dict(autorange="reversed"),
     )
+    fig.update_xaxes(type="category")  # labels such as "0", "1" are names, not numbers
     return fig
 
 
@@ -235,6 +238,7 @@ def decoding_stages(
         )
         fig.update_yaxes(range=[0, 1.15], tickformat=".1f", row=row, col=1)
     fig.update_layout(height=150 + 170 * rows, margin=MARGIN, bargap=0.25)
+    fig.update_xaxes(type="category")  # labels such as "0", "1" are names, not numbers
     return fig
 
 
@@ -255,4 +259,5 @@ def final_vs_temperature_only(
     fig.update_layout(
         barmode="group", yaxis=PROBABILITY_AXIS, legend=LEGEND_ON_TOP, margin=MARGIN, height=360
     )
+    fig.update_xaxes(type="category")  # labels such as "0", "1" are names, not numbers
     return fig

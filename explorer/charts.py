@@ -40,6 +40,11 @@ def class_color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
+def class_dash(index: int) -> str:
+    """Solid lines for the first len(PALETTE) classes, dashed for the next (colours repeat)."""
+    return ("solid", "dash", "dot")[index // len(PALETTE) % 3]
+
+
 def format_temperature(temperature: float) -> str:
     return "∞" if math.isinf(temperature) else f"{temperature:g}"
 
@@ -143,7 +148,7 @@ def temperature_curves(curves: Curves, labels: Sequence[str], temperature: float
                 name=label,
                 mode="lines",
                 legendgroup=label,
-                line=dict(color=color, width=2.5),
+                line=dict(color=color, width=2.5, dash=class_dash(i)),
                 hovertemplate="%{fullData.name}: %{y:.4f} at T = %{x:.3g}<extra></extra>",
             ),
             row=1,

@@ -12,7 +12,7 @@ import numpy as np
 from explorer import charts, physics_charts, physics_lab, sampling_charts
 from explorer.core import softmax
 from explorer.sampling import gumbel_race
-from explorer.temperature import compare, sweep_frames
+from explorer.temperature import compare, sweep_frames, temperature_curves
 
 DIGITS = [str(d) for d in range(10)]
 LOGITS = np.linspace(-3.0, 3.0, 10)
@@ -59,3 +59,11 @@ def test_physics_bar_charts_name_every_level():
     assert category_axes(physics_charts.ensemble_bars(DIGITS, draw, 100)) == ["category"]
     bridge = physics_lab.bridge(energies, degeneracies, 1.0)
     assert set(category_axes(physics_charts.limits_bars(DIGITS, bridge, 300.0))) == {"category"}
+
+
+def test_ten_curves_are_told_apart_by_colour_and_dash():
+    """Regression: with 10 classes the 8-colour palette repeated, so "0" and "8" looked alike."""
+    fig = charts.temperature_curves(temperature_curves(LOGITS), DIGITS, 1.0)
+    lines = {t.name: (t.line.color, t.line.dash) for t in fig.data if t.mode == "lines"}
+    styles = [lines[d] for d in DIGITS]
+    assert len(set(styles)) == 10

@@ -9,13 +9,21 @@ import pytest
 @pytest.mark.parametrize(
     ("module", "examples"),
     [
+        ("attention", 5),
+        ("bandit", 8),
+        ("calibration", 14),
         ("core", 5),
         ("corpus", 2),
         ("digits", 2),
+        ("distillation", 6),
+        ("distillation_demos", 4),
+        ("distillation_experiment", 2),
         ("ngram", 8),
         ("physics", 10),
         ("sampling", 15),
+        ("student", 2),
         ("units", 5),
+        ("uploads", 3),
     ],
 )
 def test_docstring_examples_hold(module, examples):

@@ -19,5 +19,10 @@ st.navigation(
         st.Page(
             "explorer/views/physics_page.py", title="Boltzmann physics", icon=":material/science:"
         ),
+        st.Page(
+            "explorer/views/applications_page.py",
+            title="Applications lab",
+            icon=":material/model_training:",
+        ),
     ]
 ).run()

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from explorer.links import apply_fields, query_from_state, state_from_query
-from explorer.state import MAX_DIGIT, InputError, parse_number
+from explorer.state import MAX_DIGIT, InputError, parse_number, parse_temperatures
 
 SECTIONS = ("calibration", "distillation", "exploration", "attention")
 MIN_BINS, MAX_BINS = 5, 50  # reliability-diagram bins
@@ -53,11 +53,10 @@ def _choice(raw: str) -> str:
 
 
 def _temperatures(raw: str) -> tuple[float, ...]:
-    parts = [part for part in raw.replace(" ", "").split(",") if part]
-    if not 1 <= len(parts) <= MAX_BANDIT_TEMPERATURES:
-        raise InputError(f"give 1 to {MAX_BANDIT_TEMPERATURES} temperatures, by commas.")
-    values = [parse_number(p, "Each temperature", 0, MAX_BANDIT_TEMPERATURE) for p in parts]
-    return tuple(sorted(set(values)))
+    """Sorted, each once: the chart's temperature axis and the legend read left to right."""
+    return tuple(
+        sorted(set(parse_temperatures(raw, MAX_BANDIT_TEMPERATURES, MAX_BANDIT_TEMPERATURE)))
+    )
 
 
 def _dimension(raw: str) -> int:

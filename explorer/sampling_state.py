@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from explorer.links import apply_fields, query_from_state, state_from_query
-from explorer.state import InputError, parse_number
+from explorer.state import InputError, parse_number, parse_temperatures
 
 SECTIONS = ("draws", "gumbel", "decoding", "text")
 MAX_DRAWS = 1_000_000  # one click draws at most this many samples
@@ -57,10 +57,7 @@ def _prompt(raw: str) -> str:
 
 
 def _temperatures(raw: str) -> tuple[float, ...]:
-    parts = [part for part in raw.replace(" ", "").split(",") if part]
-    if not 1 <= len(parts) <= MAX_TEXT_TEMPERATURES:
-        raise InputError(f"give 1 to {MAX_TEXT_TEMPERATURES} temperatures, by commas.")
-    return tuple(parse_number(part, "Each temperature", 0, 100) for part in parts)
+    return parse_temperatures(raw, MAX_TEXT_TEMPERATURES, 100)
 
 
 #: URL parameter → (field, parser). Parsers raise InputError for a bad value.

@@ -173,6 +173,14 @@ def parse_number(value: object, name: str, low: float, high: float, integer: boo
     return number
 
 
+def parse_temperatures(text: str, most: int, high: float) -> tuple[float, ...]:
+    """1 to ``most`` temperatures in [0, high], separated by commas, in the order given."""
+    parts = [part for part in text.replace(" ", "").split(",") if part]
+    if not 1 <= len(parts) <= most:
+        raise InputError(f"give 1 to {most} temperatures, by commas.")
+    return tuple(parse_number(part, "Each temperature", 0, high) for part in parts)
+
+
 def parse_temperature(value: object) -> float:
     """A temperature from a field or URL: a number in [0, MAX_TEMPERATURE]."""
     return parse_number(value, "Temperature", 0, MAX_TEMPERATURE)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import scipy.optimize
 import scipy.special
 from sklearn.datasets import load_digits
-from sklearn.neural_network import MLPClassifier
 
 from explorer import digits
+from tests.digits_oracle import sklearn_network
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +35,7 @@ def test_split_is_a_stratified_partition_of_all_1797_digits():
 def test_logits_are_the_networks_own_pre_softmax_outputs(experiment):
     """Re-train scikit-learn's network independently: its predict_proba is softmax(our logits)."""
     split = experiment.split
-    network = MLPClassifier(
-        hidden_layer_sizes=(digits.HIDDEN_UNITS,),
-        alpha=0.0,
-        learning_rate_init=digits.LEARNING_RATE,
-        max_iter=digits.EPOCHS,
-        tol=0.0,
-        n_iter_no_change=digits.EPOCHS + 1,
-        random_state=0,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        network.fit(split.x_train, split.y_train)
+    network = sklearn_network(split)
     np.testing.assert_allclose(
         scipy.special.softmax(experiment.logits_test, axis=1),
         network.predict_proba(split.x_test),

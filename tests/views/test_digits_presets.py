@@ -6,14 +6,12 @@ never from the page's code.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 import scipy.special
-from sklearn.neural_network import MLPClassifier
 
 from explorer import digits
+from tests.digits_oracle import sklearn_network
 
 from .apptest import chart, decode, errors, notices, query, run, set_widget, start
 
@@ -24,18 +22,7 @@ PRESET, VALUES, LABELS, MODE = "x_digit_preset", "x_values", "x_labels", "x_mode
 def sklearn_probs() -> np.ndarray:
     """Test-split probabilities from scikit-learn's own MLPClassifier, trained like ours."""
     split = digits.load_split()
-    network = MLPClassifier(
-        hidden_layer_sizes=(digits.HIDDEN_UNITS,),
-        alpha=0.0,
-        learning_rate_init=digits.LEARNING_RATE,
-        max_iter=digits.EPOCHS,
-        tol=0.0,
-        n_iter_no_change=digits.EPOCHS + 1,
-        random_state=0,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        network.fit(split.x_train, split.y_train)
+    network = sklearn_network(split)
     return network.predict_proba(split.x_test)
 
 

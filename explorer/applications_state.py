@@ -14,8 +14,10 @@ from explorer.state import MAX_DIGIT, InputError, parse_number, parse_temperatur
 
 SECTIONS = ("calibration", "distillation", "exploration", "attention")
 MIN_BINS, MAX_BINS = 5, 50  # reliability-diagram bins
-MAX_CALIBRATION_TEMPERATURE = 100.0
-MAX_KD_TEMPERATURE = 100.0
+#: The temperature sliders: (lowest, highest, step). Linear, so that any value a link holds is a
+#: slider position (a fitted T of 1.72 stays 1.72); a value off the step is refused with a notice.
+CALIBRATION_TEMPERATURES = (0.1, 10.0, 0.01)  # the NLL curve's range
+KD_TEMPERATURES = (0.1, 20.0, 0.1)  # Hinton et al. used 1 to 20
 MAX_SEED = 2**32 - 1
 MAX_RUNS = 2000  # bandit runs averaged (each a fresh 10-armed testbed)
 MAX_STEPS = 2000  # bandit steps per run; 2000 × 2000 takes about 15 s for all policies
@@ -31,11 +33,11 @@ class ApplicationsState:
 
     section: str = "calibration"  # one of SECTIONS
     # Calibration: a manual temperature to feel the NLL curve, and the diagram's bins.
-    manual_temperature: float = 1.0  # 0.01 … MAX_CALIBRATION_TEMPERATURE
+    manual_temperature: float = 1.0  # on CALIBRATION_TEMPERATURES
     bins: int = 15  # MIN_BINS … MAX_BINS, equal width (Guo et al. use 15)
     # Distillation: the test image whose soft targets are shown, and the distillation T.
     image: int = 0  # test image 0 … MAX_DIGIT
-    kd_temperature: float = 4.0  # 0.01 … MAX_KD_TEMPERATURE
+    kd_temperature: float = 4.0  # on KD_TEMPERATURES
     # Exploration: softmax at these temperatures against ε-greedy, averaged over seeded runs.
     seed: int = 0  # the bandits, their rewards and every choice (attention's vectors too)
     runs: int = 2000  # 1 … MAX_RUNS
@@ -59,6 +61,15 @@ def _temperatures(raw: str) -> tuple[float, ...]:
     )
 
 
+def _on_grid(raw: str, name: str, grid: tuple[float, float, float]) -> float:
+    low, high, step = grid
+    value = parse_number(raw, name, low, high)
+    steps = round(value / step)
+    if abs(steps * step - value) > 1e-9 * max(1.0, value):
+        raise InputError(f"{name} must be a multiple of {step:g} (the slider's step).")
+    return round(steps * step, 2)
+
+
 def _dimension(raw: str) -> int:
     d = parse_number(raw, "Dimension d", 1, MAX_DIMENSION, integer=True)
     if d & (d - 1):
@@ -71,13 +82,13 @@ _PARAMETERS = {
     "sec": ("section", _choice),
     "calT": (
         "manual_temperature",
-        lambda raw: parse_number(raw, "Temperature", 0.01, MAX_CALIBRATION_TEMPERATURE),
+        lambda raw: _on_grid(raw, "Temperature", CALIBRATION_TEMPERATURES),
     ),
     "bins": ("bins", lambda raw: parse_number(raw, "Bins", MIN_BINS, MAX_BINS, integer=True)),
     "kdimg": ("image", lambda raw: parse_number(raw, "Image", 0, MAX_DIGIT, integer=True)),
     "kdT": (
         "kd_temperature",
-        lambda raw: parse_number(raw, "Distillation temperature", 0.01, MAX_KD_TEMPERATURE),
+        lambda raw: _on_grid(raw, "Distillation temperature", KD_TEMPERATURES),
     ),
     "seed": ("seed", lambda raw: parse_number(raw, "Seed", 0, MAX_SEED, integer=True)),
     "runs": ("runs", lambda raw: parse_number(raw, "Runs", 1, MAX_RUNS, integer=True)),

@@ -45,6 +45,15 @@ def class_dash(index: int) -> str:
     return ("solid", "dash", "dot")[index // len(PALETTE) % 3]
 
 
+def format_share(probability: float) -> str:
+    """A probability as a percentage; tiny ones in scientific notation rather than 0.00%."""
+    return (
+        f"{probability:.2%}"
+        if probability >= 1e-4 or probability == 0
+        else f"{probability * 100:.1e}%"
+    )
+
+
 def format_temperature(temperature: float) -> str:
     return "∞" if math.isinf(temperature) else f"{temperature:g}"
 

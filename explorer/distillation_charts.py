@@ -16,6 +16,7 @@ from explorer.charts import (
     REFERENCE,
     SECOND,
     bar_trace,
+    format_share,
     format_temperature,
     plain,
 )
@@ -52,7 +53,7 @@ def soft_targets_bars(
     fig.update_layout(
         title_text=(
             f"Soft targets: wrong classes get {soft.wrong_mass:.1%} at T = {temperature}, "
-            f"{soft.wrong_mass_at_one:.2%} at T = 1"
+            f"{format_share(soft.wrong_mass_at_one)} at T = 1"
         ),
         barmode="group",
         legend=LEGEND_ON_TOP | dict(y=1.08),
@@ -142,9 +143,9 @@ def gradient_norms_chart(norms: GradientNorms, temperature: float | None = None)
     fig.update_xaxes(type="log", title_text="temperature T (log scale)")
     fig.update_yaxes(type="log", title_text="gradient norm w.r.t. student logits (log scale)")
     fig.update_layout(
-        title_text="Why the soft loss is multiplied by T²",
-        legend=LEGEND_ON_TOP | dict(y=1.06),
-        margin=MARGIN | dict(t=90),
+        title=dict(text="Why the soft loss is multiplied by T²", y=0.98, yanchor="top"),
+        legend=LEGEND_ON_TOP | dict(y=1.02),  # between the plot and the title, never over it
+        margin=MARGIN | dict(t=120),
         height=420,
     )
     return fig

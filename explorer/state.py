@@ -165,10 +165,12 @@ def parse_number(value: object, name: str, low: float, high: float, integer: boo
     text = str(value).strip()
     try:
         number = int(text) if integer else float(text)
+        if math.isnan(number):
+            raise ValueError
     except ValueError:
         kind = "a whole number" if integer else "a number"
         raise InputError(f"{name} “{text[:20]}” is not {kind}.") from None
-    if not low <= number <= high:  # also rejects NaN
+    if not low <= number <= high:
         raise InputError(f"{name} must be between {low:g} and {high:g}.")
     return number
 

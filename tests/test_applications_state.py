@@ -8,6 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.applications_state import (
+    CALIBRATION_TEMPERATURES,
+    KD_TEMPERATURES,
     MAX_BANDIT_TEMPERATURES,
     MAX_BINS,
     MAX_DIMENSION,
@@ -23,14 +25,19 @@ from explorer.applications_state import (
 )
 from explorer.state import MAX_DIGIT
 
-temperatures = st.floats(0.01, 100, allow_nan=False)
+
+def on_grid(low: float, high: float, step: float):
+    """Values a linear slider of that step can take, as it reports them (rounded to 0.01)."""
+    return st.integers(round(low / step), round(high / step)).map(lambda k: round(k * step, 2))
+
+
 states = st.builds(
     ApplicationsState,
     section=st.sampled_from(SECTIONS),
-    manual_temperature=temperatures,
+    manual_temperature=on_grid(*CALIBRATION_TEMPERATURES),
     bins=st.integers(MIN_BINS, MAX_BINS),
     image=st.integers(0, MAX_DIGIT),
-    kd_temperature=temperatures,
+    kd_temperature=on_grid(*KD_TEMPERATURES),
     seed=st.integers(0, 2**32 - 1),
     runs=st.integers(1, MAX_RUNS),
     steps=st.integers(1, MAX_STEPS),
@@ -76,3 +83,12 @@ def test_a_bad_field_keeps_its_value_and_says_why_while_the_others_apply():
     assert state == replace(ApplicationsState(), keys=8)
     assert "power of two" in errors["d"] and "not a number" in errors["Ts"]
     assert set(errors) == {"d", "Ts"}
+
+
+def test_a_temperature_off_the_sliders_step_is_refused_not_moved():
+    state, notices = from_query({"calT": "1.725", "kdT": "0.05"})
+    assert state == ApplicationsState()
+    assert "multiple of 0.01" in notices[0] and "between 0.1 and 20" in notices[1]
+    assert from_query({"calT": "nan"})[1] == [
+        "The link's “calT” was ignored: Temperature “nan” is not a number."
+    ]

@@ -7,9 +7,12 @@ import hashlib
 import streamlit as st
 
 from explorer import calibration, calibration_charts, digits, uploads
-from explorer.applications_state import MAX_BINS, MIN_BINS, ApplicationsState
-from explorer.charts import format_temperature
-from explorer.temperature import TEMPERATURE_STOPS, nearest_stop
+from explorer.applications_state import (
+    CALIBRATION_TEMPERATURES,
+    MAX_BINS,
+    MIN_BINS,
+    ApplicationsState,
+)
 from explorer.views import digits_model
 from explorer.views.safe_text import literal
 from explorer.views.widgets import field_errors, plot
@@ -17,11 +20,14 @@ from explorer.views.widgets import field_errors, plot
 #: Widget key → URL parameter, for the page to seed and read.
 WIDGETS = {"a_calT": "calT", "a_bins": "bins"}
 SOURCE, UPLOAD = "a_source", "a_upload"  # session only: a link cannot carry a file
+#: What outlives the widgets when another section is shown (Streamlit drops a hidden widget's
+#: value, and a file uploader cannot be given a file back): the choice and the file itself.
+KEPT_SOURCE, KEPT_FILE = "a_source_kept", "a_file_kept"
 SOURCES = {"digits": "The digits model", "upload": "Your own logits"}
 
 
 def seed_values(lab: ApplicationsState) -> dict[str, object]:
-    return {"a_calT": nearest_stop(lab.manual_temperature), "a_bins": lab.bins}
+    return {"a_calT": lab.manual_temperature, "a_bins": lab.bins}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -63,18 +69,32 @@ def _digits_data(bins: int, manual_temperature: float):
     return digits_report(bins, manual_temperature), model.logits_test, split.y_test
 
 
+def _file_changed() -> None:
+    """The user uploaded or removed a file (not fired when the uploader merely reappears)."""
+    file = st.session_state[UPLOAD]
+    if file is None:
+        st.session_state.pop(KEPT_FILE, None)
+    else:
+        st.session_state[KEPT_FILE] = (file.name, file.getvalue())
+
+
 def _uploaded_data(bins: int):
-    file = st.file_uploader(
+    st.file_uploader(
         "Logits and labels (.csv, .npy or .npz)",
         type=["csv", "npy", "npz"],
         key=UPLOAD,
+        on_change=_file_changed,
         help=uploads.__doc__,
     )
-    if file is None:
+    kept = st.session_state.get(KEPT_FILE)
+    if kept is None:
         st.info("Upload a file to analyse your model; meanwhile the digits model is shown.")
         return None
+    name, data = kept
+    if st.session_state.get(UPLOAD) is None:  # back from another section: the file is kept
+        st.caption(literal(f"Analysing {name}, uploaded earlier in this session."))
     try:
-        notes, sizes, report, logits, labels = upload_report(file.name, file.getvalue(), bins)
+        notes, sizes, report, logits, labels = upload_report(name, data, bins)
     except ValueError as error:  # UploadError and the calibration checks: a sentence each
         st.error(literal(f"{error} The digits model is shown instead."), icon=":material/error:")
         return None
@@ -89,9 +109,13 @@ def _uploaded_data(bins: int):
 
 def show(lab: ApplicationsState, errors: dict[str, str]) -> None:
     st.subheader("Calibration: one temperature fixes an overconfident model")
+    ss = st.session_state
+    if SOURCE not in ss:  # first visit, or back from another section
+        ss[SOURCE] = ss.get(KEPT_SOURCE, "digits")
     source = st.segmented_control(
-        "Data", list(SOURCES), format_func=SOURCES.get, key=SOURCE, default="digits", required=True
+        "Data", list(SOURCES), format_func=SOURCES.get, key=SOURCE, required=True
     )
+    ss[KEPT_SOURCE] = source
     data = _uploaded_data(lab.bins) if source == "upload" else None
     report, logits, labels = data or _digits_data(lab.bins, lab.manual_temperature)
     before, after = report.before, report.after
@@ -148,11 +172,13 @@ def show(lab: ApplicationsState, errors: dict[str, str]) -> None:
 
     st.markdown("**Feel it: choose T yourself**")
     cols = st.columns(2)
-    cols[0].select_slider(
+    low, high, step = CALIBRATION_TEMPERATURES
+    cols[0].slider(
         "Your temperature",
-        options=TEMPERATURE_STOPS[1:],
+        low,
+        high,
+        step=step,
         key="a_calT",
-        format_func=format_temperature,
         help="Move it past the fitted T and the test NLL rises again: too soft is wrong too.",
     )
     cols[1].number_input(

@@ -7,12 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from explorer import digits, distillation, distillation_charts, distillation_experiment
-from explorer.applications_state import ApplicationsState
-from explorer.charts import format_temperature
+from explorer.applications_state import KD_TEMPERATURES, ApplicationsState
+from explorer.charts import format_share
 from explorer.digits_charts import digit_image
 from explorer.distillation_demos import explain_soft_targets, gradient_norms
 from explorer.state import MAX_DIGIT
-from explorer.temperature import TEMPERATURE_STOPS, nearest_stop
 from explorer.views import digits_model
 from explorer.views.widgets import field_errors, plot
 
@@ -21,18 +20,13 @@ WIDGETS = {"a_img": "kdimg", "a_kdT": "kdT"}
 
 
 def seed_values(lab: ApplicationsState) -> dict[str, object]:
-    return {"a_img": lab.image, "a_kdT": nearest_stop(lab.kd_temperature)}
+    return {"a_img": lab.image, "a_kdT": lab.kd_temperature}
 
 
 @st.cache_data(max_entries=1, show_spinner="Training the students (a few seconds)…")
 def experiment() -> distillation_experiment.DistillationResult:
     """The default experiment: nothing in it depends on the page's settings."""
     return distillation_experiment.distillation_experiment(digits_model.experiment())
-
-
-def share(probability: float) -> str:
-    """A probability as a percentage, tiny ones in scientific notation rather than 0.00%."""
-    return f"{probability:.2%}" if probability >= 1e-4 else f"{probability * 100:.1e}%"
 
 
 def _soft_targets(lab: ApplicationsState, teacher: digits.DigitsExperiment) -> None:
@@ -46,12 +40,8 @@ def _soft_targets(lab: ApplicationsState, teacher: digits.DigitsExperiment) -> N
             alt=f"The handwritten digit: a {truth}.",
         )
     with right:
-        st.select_slider(
-            "Distillation temperature T",
-            options=TEMPERATURE_STOPS[1:],
-            key="a_kdT",
-            format_func=format_temperature,
-        )
+        low, high, step = KD_TEMPERATURES
+        st.slider("Distillation temperature T", low, high, step=step, key="a_kdT")
         log_scale = st.toggle("Log scale (see the T = 1 dark knowledge)", key="a_kd_log")
         plot(
             distillation_charts.soft_targets_bars(digits.CLASSES, soft, log_scale=log_scale),
@@ -59,7 +49,7 @@ def _soft_targets(lab: ApplicationsState, teacher: digits.DigitsExperiment) -> N
             "beside T = 1.",
         )
     ranked = ", ".join(str(c) for c in soft.wrong_ranked[:3])
-    at_one, at_t = share(soft.wrong_mass_at_one), share(soft.wrong_mass)
+    at_one, at_t = format_share(soft.wrong_mass_at_one), format_share(soft.wrong_mass)
     st.markdown(
         f"**Dark knowledge.** The teacher finds this {truth} most like {ranked} (in that "
         f"order). At T = 1 the wrong digits share {at_one} of the "
@@ -91,20 +81,17 @@ def _loss_and_gradient(lab: ApplicationsState, teacher, result) -> None:
         index=pd.Index(digits.CLASSES, name="digit"),
     )
     loss = distillation.distillation_loss(target, student, temperature)
-    cols = st.columns([1, 1])
-    with cols[0]:
-        st.metric(f"T² · KL at T = {temperature:g} (nats)", f"{loss:.4g}")
-        st.dataframe(
-            table,
-            column_config={name: st.column_config.NumberColumn(format="%.4f") for name in table},
-        )
-    with cols[1]:
-        plot(
-            distillation_charts.gradient_norms_chart(
-                gradient_norms(student, target, true_class=truth), temperature
-            ),
-            alt="Gradient size against T: without T² it shrinks like 1/T²; with it, it levels.",
-        )
+    st.metric(f"T² · KL at T = {temperature:g} (nats)", f"{loss:.4g}")
+    st.dataframe(
+        table,
+        column_config={name: st.column_config.NumberColumn(format="%.4f") for name in table},
+    )
+    plot(
+        distillation_charts.gradient_norms_chart(
+            gradient_norms(student, target, true_class=truth), temperature
+        ),
+        alt="Gradient size against T: without T² it shrinks like 1/T²; with it, it levels.",
+    )
     st.caption(
         "The student here is the first hard-label student of the experiment below, on this "
         "image. The soft loss's gradient is (q − p)/T, and for large T, q − p itself shrinks like "

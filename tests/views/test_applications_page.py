@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from explorer import digits
 
 from . import apptest
-from .apptest import chart, decode, errors, notices, query, run, set_widget
+from .apptest import chart, decode, errors, notices, plain, query, run, set_widget
 
 PAGE = "explorer/views/applications_page.py"
 SECTION, SOURCE, UPLOAD = "a_section", "a_source", "a_upload"
@@ -294,7 +294,7 @@ def test_settings_survive_a_visit_to_another_section():
     set_widget(at, DIM, 256)
     assert query(at, "calT") == "2.0"
     set_widget(at, SECTION, "calibration")
-    assert at.select_slider(key=CAL_T).value == 2.0
+    assert at.slider(key=CAL_T).value == 2.0
     assert query(at, "d") == "256"
 
 
@@ -313,6 +313,8 @@ def test_a_link_reproduces_the_state():
         ("d", "100"),
         ("d", "<script>alert(1)</script>"),
         ("calT", "nan"),
+        ("calT", "1.725"),
+        ("kdT", "3.33"),
         ("bins", "1e9"),
         ("sec", "*bold*"),
         ("kdimg", "360"),
@@ -324,3 +326,29 @@ def test_a_hostile_link_is_ignored_with_a_notice(name, value):
     at = start(**{name: value})
     assert any(f"“{name}” was ignored" in n for n in notices(at)), notices(at)
     assert query(at, name) != value
+
+
+def test_an_uploaded_file_outlives_a_visit_to_another_section_until_removed():
+    """Regression: the file and the "Your own logits" choice were lost after another section."""
+    logits, labels = overconfident_data(rows=600)
+    at = upload(start(), "mine.csv", csv_bytes(logits, labels))
+    fitted = metrics(at)["Fitted temperature"]
+    set_widget(at, SECTION, "attention")
+    set_widget(at, SECTION, "calibration")
+    assert at.segmented_control(key=SOURCE).value == "upload"
+    assert metrics(at)["Fitted temperature"] == fitted
+    assert any("mine.csv, uploaded earlier" in plain(c.value) for c in at.caption)
+    at.get("file_uploader")[0].set_value(("mine.csv", csv_bytes(logits, labels), "text/csv"))
+    run(at)
+    at.get("file_uploader")[0].set_value(None)  # the user removes the file
+    run(at)
+    assert number(metrics(at)["Fitted temperature"]) == pytest.approx(1.72, abs=0.01)  # digits
+
+
+def test_a_link_carries_the_fitted_temperature_exactly(model):
+    """Regression: calT=1.72 became 1.5 (the nearest stop of a log slider) without a notice."""
+    at = start(calT="1.72", sec="distillation", kdT="3.3")
+    assert query(at, "calT") == "1.72" and query(at, "kdT") == "3.3"
+    set_widget(at, SECTION, "calibration")
+    z, y = model.logits_test, model.split.y_test
+    assert number(metrics(at)["Test NLL at T = 1.72"]) == pytest.approx(nll(z, y, 1.72), abs=1e-4)

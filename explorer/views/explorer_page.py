@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from explorer import charts
+from explorer import charts, export
 from explorer.core import log_softmax, softmax
 from explorer.state import VIEWS, apply_form, to_query
 from explorer.temperature import (
@@ -19,7 +19,7 @@ from explorer.temperature import (
     sweep_frames,
     temperature_curves,
 )
-from explorer.views import controls, digits_model
+from explorer.views import controls, digits_model, explorer_tools
 from explorer.views.safe_text import literal
 from explorer.views.session import STATE_KEY, load_state, save, write_link
 
@@ -30,6 +30,7 @@ VIEW_NAMES = {
     "logprob": "Log-probabilities",
     "sweep": "Temperature sweep",
 }
+#: The toolbar keeps "Download plot as a png" (named softmax-T-<T>.png, see export.image_options).
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
@@ -58,6 +59,7 @@ write_link(to_query(state))
 probs = state.probs
 summary = summarize(probs)
 temperature, labels, n_finite = state.temperature, state.labels, state.n_finite
+config = PLOT_CONFIG | {"toImageButtonOptions": export.image_options(temperature)}
 
 st.title("Softmax temperature explorer")
 st.caption(
@@ -69,13 +71,16 @@ for notice in link_notices + result.notices:
 
 left, right = st.columns([1, 2], gap="large")
 with left:
+    explorer_tools.example_picker(state)
     controls.values_and_labels(result.errors)
     controls.temperature()
+    explorer_tools.try_this(state)
     digits_model.preset_picker()
     digits_model.show_image(state)
     st.latex(r"q_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
     st.latex(live_formula(state.logits, temperature))
     st.markdown(describe(temperature, summary, n_finite))
+    explorer_tools.misconceptions()
 
 with right:
     metrics = st.columns(4)
@@ -94,11 +99,12 @@ with right:
     reference = None if temperature == 1 else softmax(state.logits)
     st.plotly_chart(
         charts.probability_bars(labels, probs, temperature, n_finite, reference),
-        config=PLOT_CONFIG,
+        config=config,
         alt=f"Bar chart: at T = {charts.format_temperature(temperature)} class "
         f"{labels[summary.top_index]} has probability {summary.top_probability:.2f}"
         + ("" if reference is None else f" (at T = 1: {reference[summary.top_index]:.2f})"),
     )
+    explorer_tools.export_panel(state)
 
 view = st.segmented_control(
     "Look closer", VIEWS, format_func=VIEW_NAMES.get, key=controls.VIEW, required=True
@@ -108,7 +114,7 @@ if view == "curves":
     curves = temperature_curves(state.logits)
     st.plotly_chart(
         charts.temperature_curves(curves, labels, temperature),
-        config=PLOT_CONFIG,
+        config=config,
         alt="Line chart: each probability against temperature; as T grows every class tends "
         f"to 1/{n_finite} and the entropy rises to ln {n_finite}.",
     )
@@ -152,7 +158,7 @@ elif view == "compare":
     )
     st.plotly_chart(
         charts.comparison_bars(labels, comparison, temperature, second),
-        config=PLOT_CONFIG,
+        config=config,
         alt=f"Bars at T = {temperature:g} and T = {second:g}; total-variation distance "
         f"{comparison.total_variation:.3f}.",
     )
@@ -175,7 +181,7 @@ elif view == "logprob":
             lines.append((1.0, log_softmax(state.logits)))
         st.plotly_chart(
             charts.log_probability_lines(state.logits, labels, lines),
-            config=PLOT_CONFIG,
+            config=config,
             alt=f"log q against z: a straight line of slope 1/T = {1 / temperature:.3g}.",
         )
         st.caption(
@@ -186,7 +192,7 @@ elif view == "logprob":
 else:
     st.plotly_chart(
         sweep_figure(state.logits, labels, n_finite),
-        config=PLOT_CONFIG,
+        config=config,
         alt="Animated bars: as T sweeps from 0.01 to 100 the bars flatten to uniform.",
     )
     st.caption(

@@ -24,5 +24,8 @@ st.navigation(
             title="Applications lab",
             icon=":material/model_training:",
         ),
+        st.Page(
+            "explorer/views/quiz_page.py", title="Predict, then reveal", icon=":material/quiz:"
+        ),
     ]
 ).run()

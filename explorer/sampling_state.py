@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from explorer.links import apply_fields, query_from_state, state_from_query
-from explorer.state import InputError, parse_number, parse_temperatures
+from explorer.state import InputError, parse_number, parse_stop, parse_temperatures
+from explorer.temperature import TEMPERATURE_STOPS
 
 SECTIONS = ("draws", "gumbel", "decoding", "text")
 MAX_DRAWS = 1_000_000  # one click draws at most this many samples
@@ -69,7 +70,7 @@ _PARAMETERS = {
     "p": ("top_p", lambda raw: parse_number(raw, "top-p", 0.01, 1)),
     "minp": ("min_p", lambda raw: parse_number(raw, "min-p", 0, 1)),
     "tlast": ("temperature_last", _flag),
-    "tau": ("tau", lambda raw: parse_number(raw, "τ", 0.01, 100)),
+    "tau": ("tau", lambda raw: parse_stop(raw, "τ", TEMPERATURE_STOPS[1:])),
     "prompt": ("prompt", _prompt),
     "order": ("order", lambda raw: parse_number(raw, "Order", 1, MAX_ORDER, integer=True)),
     "len": ("length", lambda raw: parse_number(raw, "Length", 1, MAX_LENGTH, integer=True)),

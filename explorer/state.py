@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from explorer.core import probs_to_logits, softmax
+from explorer.temperature import TEMPERATURE_STOPS, nearest_stop
 
 MIN_CLASSES = 2
 MAX_CLASSES = 12  # more bars than this are unreadable on a projector
@@ -183,6 +184,19 @@ def parse_temperatures(text: str, most: int, high: float) -> tuple[float, ...]:
     return tuple(parse_number(part, "Each temperature", 0, high) for part in parts)
 
 
+def parse_stop(value: object, name: str, stops: tuple[float, ...] = TEMPERATURE_STOPS) -> float:
+    """A temperature that must be one of a slider's ``stops`` (a link cannot place a slider
+    between them); off-stop values are refused, naming the nearest stop.
+    """
+    temperature = parse_number(value, name, stops[0], stops[-1])
+    if temperature not in stops:
+        raise InputError(
+            f"{name} {temperature:g} is between the slider's stops; the nearest is "
+            f"{nearest_stop(temperature, stops):g}."
+        )
+    return temperature
+
+
 def parse_temperature(value: object) -> float:
     """A temperature from a field or URL: a number in [0, MAX_TEMPERATURE]."""
     return parse_number(value, "Temperature", 0, MAX_TEMPERATURE)
@@ -240,7 +254,7 @@ def from_query(
         state = replace(state, labels=default_labels(len(state.logits)))
     attempt("labels", lambda raw: parse_labels(raw, len(state.logits)), "labels")
     attempt("T", parse_temperature, "temperature")
-    attempt("T2", parse_temperature, "compare_temperature")
+    attempt("T2", lambda raw: parse_stop(raw, "T2"), "compare_temperature")
     attempt("mode", lambda raw: _choice(raw, INPUT_MODES, "mode"), "input_mode")
     attempt("view", lambda raw: _choice(raw, VIEWS, "view"), "view")
     attempt("img", lambda raw: parse_number(raw, "Image", 0, MAX_DIGIT, integer=True), "digit")

@@ -15,6 +15,7 @@ from explorer.sampling_state import (
     from_query,
     to_query,
 )
+from explorer.temperature import TEMPERATURE_STOPS
 
 states = st.builds(
     SamplingState,
@@ -25,7 +26,7 @@ states = st.builds(
     top_p=st.floats(0.01, 1),
     min_p=st.floats(0, 1),
     temperature_last=st.booleans(),
-    tau=st.floats(0.01, 100),
+    tau=st.sampled_from(TEMPERATURE_STOPS[1:]),  # a slider: a link holds one of its stops
     prompt=st.text(max_size=MAX_PROMPT_CHARS),
     order=st.integers(1, 8),
     length=st.integers(1, MAX_LENGTH),

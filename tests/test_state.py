@@ -26,6 +26,7 @@ from explorer.state import (
     to_query,
     values_text,
 )
+from explorer.temperature import TEMPERATURE_STOPS
 
 
 @pytest.mark.parametrize(
@@ -107,7 +108,7 @@ states = st.builds(
     .filter(lambda z: any(math.isfinite(v) for v in z))
     .map(tuple),
     temperature=st.floats(0, MAX_TEMPERATURE),
-    compare_temperature=st.floats(0, MAX_TEMPERATURE),
+    compare_temperature=st.sampled_from(TEMPERATURE_STOPS),  # a slider: a link holds a stop
     input_mode=st.sampled_from(["logits", "probabilities"]),
     view=st.sampled_from(["curves", "steps", "compare", "logprob", "sweep"]),
     digit=st.none() | st.integers(0, MAX_DIGIT),
@@ -190,3 +191,14 @@ def test_new_values_are_no_longer_the_images_but_the_same_distribution_still_is(
     assert apply_form(image, form(input_mode="probabilities", values=probs)).state.digit == 7
     assert apply_form(image, form(values="1, 2.5, -inf")).state.digit is None
     assert apply_form(image, form(values="1, 2")).state.digit is None
+
+
+@pytest.mark.parametrize(("raw", "nearest"), [("0.73", "0.7"), ("1.05", "1"), ("95", "100")])
+def test_a_link_t2_between_the_sliders_stops_is_refused_naming_the_nearest(raw, nearest):
+    """Regression: T2=0.73 was silently shown and then saved as 0.7."""
+    state, notices = from_query({"T2": raw})
+    assert state.compare_temperature == ExplorerState().compare_temperature
+    assert notices == [
+        f"The link's “T2” was ignored: T2 {raw} is between the slider's stops; "
+        f"the nearest is {nearest}."
+    ]

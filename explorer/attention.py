@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from explorer.bandit import _check_count, _check_seed  # the same plain-sentence checks
+from explorer.checks import check_count, check_seed
 from explorer.core import entropy, softmax
 
 __all__ = [
@@ -100,8 +100,8 @@ def _as_matrix(values: ArrayLike, name: str, rows_cap: int) -> np.ndarray:
         raise ValueError(f"{name} must be a non-empty (count, d) array, got shape {array.shape}")
     if not np.isfinite(array).all():
         raise ValueError(f"{name} must be finite numbers (found NaN or inf)")
-    _check_count(array.shape[0], f"the number of {name}", rows_cap)
-    _check_count(array.shape[1], f"the dimension d of {name}", MAX_DIMENSION)
+    check_count(array.shape[0], f"the number of {name}", rows_cap)
+    check_count(array.shape[1], f"the dimension d of {name}", MAX_DIMENSION)
     return array
 
 
@@ -169,7 +169,7 @@ def _check_dimensions(dimensions: Sequence[int]) -> np.ndarray:
         raise ValueError(
             f"dimensions must list 1 to {MAX_DIMENSION_COUNT} values, got {len(values)}"
         )
-    return np.array([_check_count(d, "each dimension d", MAX_DIMENSION) for d in values])
+    return np.array([check_count(d, "each dimension d", MAX_DIMENSION) for d in values])
 
 
 def entropy_against_dimension(
@@ -209,11 +209,11 @@ def entropy_against_dimension(
     True
     """
     dims = _check_dimensions(dimensions)
-    keys = _check_count(keys, "keys", MAX_KEYS)
+    keys = check_count(keys, "keys", MAX_KEYS)
     if keys < 2:
         raise ValueError("keys must be at least 2: one key always gets all the weight")
-    queries = _check_count(queries, "queries", MAX_QUERIES)
-    seed = _check_seed(seed)
+    queries = check_count(queries, "queries", MAX_QUERIES)
+    seed = check_seed(seed)
     draws = queries * (keys + 1) * int(dims.max())
     if draws > MAX_SCORE_DRAWS:
         raise ValueError(
@@ -255,9 +255,9 @@ def one_query(dimension: int, *, keys: int = 16, seed: int = 0) -> QueryWeights:
     >>> bool(example.unscaled.max() > 0.99 and example.scaled.max() < 0.9)
     True
     """
-    dimension = _check_count(dimension, "dimension", MAX_DIMENSION)
-    keys = _check_count(keys, "keys", MAX_KEYS)
-    rng = np.random.default_rng([_check_seed(seed), dimension])
+    dimension = check_count(dimension, "dimension", MAX_DIMENSION)
+    keys = check_count(keys, "keys", MAX_KEYS)
+    rng = np.random.default_rng([check_seed(seed), dimension])
     query = rng.standard_normal(dimension)
     key_matrix = rng.standard_normal((keys, dimension))
     return QueryWeights(

@@ -24,12 +24,13 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import scipy.integrate
 import scipy.stats
 
+from explorer.checks import check_count, check_seed
 from explorer.core import softmax
 
 __all__ = [
@@ -109,20 +110,6 @@ class FinalScore:
     final_reward: float
     final_optimal_share: float
     window: int
-
-
-def _check_count(value: int, name: str, cap: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
-        raise ValueError(f"{name} must be a whole number from 1 to {cap:,}, got {value!r}")
-    if not 1 <= value <= cap:
-        raise ValueError(f"{name} must be from 1 to {cap:,}, got {value:,}")
-    return int(value)
-
-
-def _check_seed(seed: int) -> int:
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, Integral) or seed < 0:
-        raise ValueError(f"seed must be a whole number ≥ 0, got {seed!r}")
-    return int(seed)
 
 
 def _check_parameter(policy: str, parameter: float) -> float:
@@ -219,10 +206,10 @@ def run_bandit(
     """
     policy = _check_policy(policy)
     parameter = _check_parameter(policy, parameter)
-    runs = _check_count(runs, "runs", MAX_RUNS)
-    steps = _check_count(steps, "steps", MAX_STEPS)
-    arms = _check_count(arms, "arms", MAX_ARMS)
-    seed = _check_seed(seed)
+    runs = check_count(runs, "runs", MAX_RUNS)
+    steps = check_count(steps, "steps", MAX_STEPS)
+    arms = check_count(arms, "arms", MAX_ARMS)
+    seed = check_seed(seed)
     if runs * steps * arms > MAX_WORK:
         raise ValueError(
             f"runs × steps × arms must be at most {MAX_WORK:,}, got {runs:,} × {steps:,} × "
@@ -307,7 +294,7 @@ def final_scores(results: Sequence[BanditResult], window: int = 100) -> list[Fin
     if not results:
         raise ValueError("results is empty: run at least one policy first")
     steps = min(len(result.average_reward) for result in results)
-    window = _check_count(window, "window", steps)
+    window = check_count(window, "window", steps)
     return [
         FinalScore(
             label=result.label,
@@ -338,7 +325,7 @@ def expected_best_value(arms: int = 10) -> float:
     >>> round(expected_best_value(10), 4)
     1.5388
     """
-    arms = _check_count(arms, "arms", MAX_ARMS)
+    arms = check_count(arms, "arms", MAX_ARMS)
 
     def density(x: float) -> float:
         return x * arms * scipy.stats.norm.pdf(x) * scipy.stats.norm.cdf(x) ** (arms - 1)

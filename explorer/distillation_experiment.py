@@ -29,10 +29,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral
 
 import numpy as np
 
+from explorer.checks import check_count, check_seed
 from explorer.digits import DigitsExperiment, digits_experiment
 from explorer.distillation import _check_distillation_temperature, soft_targets
 from explorer.student import _check_alpha, _check_epochs, accuracy, train_student
@@ -115,14 +115,6 @@ class DistillationResult:
     seconds: float  # the students' training, the teacher's excluded
 
 
-def _check_count(value: int, name: str, cap: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Integral):
-        raise ValueError(f"{name} must be a whole number from 1 to {cap}, got {value!r}")
-    if not 1 <= value <= cap:
-        raise ValueError(f"{name} must be from 1 to {cap}, got {value}")
-    return int(value)
-
-
 def _check_temperature_list(temperatures: Sequence[float]) -> tuple[float, ...]:
     temps = tuple(temperatures)
     if len(temps) > MAX_TEMPERATURES:
@@ -187,12 +179,9 @@ def distillation_experiment(
     """
     temps = _check_temperature_list(temperatures)
     alpha = _check_alpha(alpha)
-    per_class = _check_count(labels_per_class, "labels_per_class", MAX_LABELS_PER_CLASS)
-    n_seeds = _check_count(seeds, "seeds", MAX_SEEDS)
-    if isinstance(first_seed, (bool, np.bool_)) or not isinstance(first_seed, Integral):
-        raise ValueError(f"first_seed must be a whole number ≥ 0, got {first_seed!r}")
-    if first_seed < 0:
-        raise ValueError(f"first_seed must be ≥ 0, got {first_seed}")
+    per_class = check_count(labels_per_class, "labels_per_class", MAX_LABELS_PER_CLASS)
+    n_seeds = check_count(seeds, "seeds", MAX_SEEDS)
+    first_seed = check_seed(first_seed, "first_seed")
     epochs = _check_epochs(epochs)
     steps = (2 + len(temps)) * n_seeds * epochs
     if steps > MAX_TRAINING_STEPS:

@@ -24,6 +24,7 @@ from numbers import Integral, Real
 import numpy as np
 from numpy.typing import ArrayLike
 
+from explorer.checks import check_count
 from explorer.core import _check_probs, entropy
 from explorer.distillation import _check_distillation_temperature, cross_entropy_and_gradient
 
@@ -83,11 +84,7 @@ def _check_inputs(x: ArrayLike, name: str) -> np.ndarray:
 
 
 def _check_epochs(epochs: int) -> int:
-    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, Integral):
-        raise ValueError(f"epochs must be a whole number from 1 to {MAX_EPOCHS:,}, got {epochs!r}")
-    if not 1 <= epochs <= MAX_EPOCHS:
-        raise ValueError(f"epochs must be from 1 to {MAX_EPOCHS:,}, got {epochs:,}")
-    return int(epochs)
+    return check_count(epochs, "epochs", MAX_EPOCHS)
 
 
 def train_student(

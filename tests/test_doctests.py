@@ -14,6 +14,7 @@ import pytest
         ("calibration", 14),
         ("core", 5),
         ("corpus", 2),
+        ("checks", 2),
         ("digits", 2),
         ("distillation", 6),
         ("distillation_demos", 4),

@@ -52,6 +52,14 @@ _ZIP_SIGNATURE = b"PK\x03\x04"
 _KINDS = {"U": "text", "S": "text", "b": "true/false values", "c": "complex numbers"}
 
 
+#: The most common mistake, said plainly (the page shows it as a warning, other notes as info).
+PROBABILITIES_NOTE = (
+    "These look like probabilities (each row sums to 1), not logits. They were converted to "
+    "logits by taking their logarithm: the softmax of log p is p again, so the analysis is the "
+    "same (a probability of 0 became -inf, a masked class)."
+)
+
+
 class UploadError(ValueError):
     """An upload that cannot be used; the message is one sentence for the user."""
 
@@ -320,12 +328,7 @@ def _as_logits(values: np.ndarray, notes: list[str]) -> np.ndarray:
     if np.all(values >= 0):  # also False for any -inf
         sums = values.sum(axis=1, keepdims=True)
         if np.all(np.abs(sums - 1) <= PROBABILITY_TOLERANCE * k):
-            notes.append(
-                "These look like probabilities (each row sums to 1), not logits. They were "
-                "converted to logits by taking their logarithm: the softmax of log p is p "
-                "again, so the analysis is the same (a probability of 0 became -inf, a "
-                "masked class)."
-            )
+            notes.append(PROBABILITIES_NOTE)
             return probs_to_logits(values / sums, axis=1)
     if np.all(np.abs(scipy.special.logsumexp(values, axis=1)) <= PROBABILITY_TOLERANCE * k):
         notes.append(

@@ -99,7 +99,10 @@ def _uploaded_data(bins: int):
         st.error(literal(f"{error} The digits model is shown instead."), icon=":material/error:")
         return None
     for note in notes:
-        st.warning(literal(note), icon=":material/warning:")
+        if note == uploads.PROBABILITIES_NOTE:  # the most common mistake: said loudly
+            st.warning(literal(note), icon=":material/warning:")
+        else:
+            st.info(literal(note), icon=":material/info:")
     st.caption(
         f"{sizes[0]:,} rows fit the temperature, {sizes[1]:,} other rows test it (a seeded "
         "random half each). Your file stays in this session: it is not in the link."

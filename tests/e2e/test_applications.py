@@ -240,7 +240,7 @@ def _upload_scaled_logits(page, app_url):
     assert 2.0 < fitted < 4.5, fitted
     assert metric_delta(page, "Test accuracy") == "unchanged"
     assert page.get_by_text("200 rows fit the temperature, 200 other rows test it").count() == 1
-    assert any('headed "label" (column 6)' in t for t in alert_texts(page, ALERT_WARNING))
+    assert any('headed "label" (column 6)' in t for t in alert_texts(page, ALERT_INFO))
     settle(page, charts=3)
     save_screenshot(page, "applications_upload", full_page=True)
 

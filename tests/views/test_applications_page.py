@@ -352,3 +352,12 @@ def test_a_link_carries_the_fitted_temperature_exactly(model):
     set_widget(at, SECTION, "calibration")
     z, y = model.logits_test, model.split.y_test
     assert number(metrics(at)["Test NLL at T = 1.72"]) == pytest.approx(nll(z, y, 1.72), abs=1e-4)
+
+
+def test_only_the_probabilities_mistake_is_a_warning_other_notes_are_information():
+    logits, labels = overconfident_data(rows=400)
+    at = upload(start(), "mine.csv", csv_bytes(logits, labels))
+    assert not at.warning
+    assert any("Read 400 rows" in plain(i.value) for i in at.info)
+    at = upload(start(), "p.csv", csv_bytes(scipy.special.softmax(logits, axis=1), labels))
+    assert len(at.warning) == 1 and "look like probabilities" in at.warning[0].value

@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_allclose, assert_array_equal
 
 from explorer.core import (
+    _scaled_shifted,
     entropy,
     kl_divergence,
     log_softmax,
@@ -393,3 +394,31 @@ def test_total_variation_is_a_symmetric_distance_in_unit_interval(pair):
     assert tv == total_variation(q, p)
     assert tv == pytest.approx(0.5 * np.abs(p - q).sum(), rel=1e-15)
     assert total_variation(p, p) == 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(1, 4), st.integers(1, 6)),
+        elements=st.floats(-1e300, 1e300) | st.floats(-10, 10),
+    ),
+    st.floats(1e-300, 1e300),
+)
+def test_the_fast_path_gives_the_checked_paths_numbers_bit_for_bit(z, temperature):
+    """softmax skips its checks when no logit can overflow; the numbers must not change."""
+    with np.errstate(all="ignore"):
+        weights = np.exp(_scaled_shifted(z, temperature, -1))
+        expected = weights / weights.sum(axis=-1, keepdims=True)
+        expected_log = _scaled_shifted(z, temperature, -1)
+        expected_log = expected_log - np.log(np.exp(expected_log).sum(axis=-1, keepdims=True))
+    np.testing.assert_array_equal(softmax(z, temperature), expected)
+    np.testing.assert_array_equal(log_softmax(z, temperature), expected_log)
+
+
+def test_rows_far_apart_in_one_batch_still_come_out_right():
+    """The fast path's test is on the whole array's spread: rows at ±1e308 must not fool it."""
+    z = np.array([[1e308, 0.5e308], [-1e308, -0.5e308]])  # each row spans 0.5e308, both 2e308
+    expected = scipy.special.softmax(np.array([[0.0, -1.0], [-1.0, 0.0]]), axis=-1)
+    np.testing.assert_allclose(softmax(z, 0.5e308), expected, rtol=1e-15)
+    np.testing.assert_allclose(np.exp(log_softmax(z, 0.5e308)), expected, rtol=1e-15)

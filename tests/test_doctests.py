@@ -22,6 +22,7 @@ import pytest
         ("export", 2),
         ("ngram", 8),
         ("physics", 10),
+        ("presentation", 8),
         ("quiz", 8),
         ("sampling", 15),
         ("student", 2),

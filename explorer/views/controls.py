@@ -21,6 +21,7 @@ from explorer.state import (
     values_text,
 )
 from explorer.temperature import TEMPERATURE_STOPS, nearest_stop
+from explorer.views import presentation
 from explorer.views.safe_text import literal
 from explorer.views.session import STATE_KEY
 
@@ -112,56 +113,65 @@ def _format_stop(temperature: float) -> str:
 
 
 def values_and_labels(errors: dict[str, str]) -> None:
-    """The input mode, the values and the labels fields, each error below its field."""
-    mode = st.segmented_control(
-        "Enter the distribution as",
-        INPUT_MODES,
-        format_func=str.capitalize,
-        key=MODE,
-        required=True,
-        on_change=_rewrite_values_for_mode,
-    )
-    is_probs = mode == "probabilities"
-    st.text_input(
-        "Probabilities" if is_probs else "Logits",
-        key=VALUES,
-        max_chars=MAX_TEXT_CHARS,
-        help="2 to 12 numbers separated by commas. "
-        + (
-            "They are turned into logits z = log p (0 becomes -inf, a masked class)."
-            if is_probs
-            else "Any real numbers; -inf masks a class (probability exactly 0)."
-        ),
-    )
+    """The input mode, the values and the labels fields, each error below its field.
+
+    A field hidden in presentation mode is not drawn; its value (the state's) still applies.
+    """
+    if presentation.shows("mode"):
+        st.segmented_control(
+            "Enter the distribution as",
+            INPUT_MODES,
+            format_func=str.capitalize,
+            key=MODE,
+            required=True,
+            on_change=_rewrite_values_for_mode,
+        )
+    is_probs = st.session_state[MODE] == "probabilities"
+    if presentation.shows("values"):
+        st.text_input(
+            "Probabilities" if is_probs else "Logits",
+            key=VALUES,
+            max_chars=MAX_TEXT_CHARS,
+            help="2 to 12 numbers separated by commas. "
+            + (
+                "They are turned into logits z = log p (0 becomes -inf, a masked class)."
+                if is_probs
+                else "Any real numbers; -inf masks a class (probability exactly 0)."
+            ),
+        )
     if "values" in errors:
         st.error(literal(errors["values"]), icon=":material/error:")
-    st.text_input(
-        "Labels", key=LABELS, max_chars=MAX_TEXT_CHARS, help="One name per class, by commas."
-    )
+    if presentation.shows("labels"):
+        st.text_input(
+            "Labels", key=LABELS, max_chars=MAX_TEXT_CHARS, help="One name per class, by commas."
+        )
     if "labels" in errors:
         st.error(literal(errors["labels"]), icon=":material/error:")
 
 
 def temperature() -> None:
-    """A log-scale slider over round temperatures (0 = greedy … 100) and an exact entry."""
-    st.select_slider(
-        "Temperature",
-        options=TEMPERATURE_STOPS,
-        format_func=_format_stop,
-        key=T_SLIDER,
-        on_change=_slider_moved,
-        help="Log scale: each step multiplies T by about 1.2. Far left is T = 0 (greedy).",
-    )
-    st.number_input(
-        "Exact temperature",
-        min_value=0.0,
-        max_value=MAX_TEMPERATURE,
-        step=0.1,
-        format="%g",
-        key=T_EXACT,
-        on_change=_exact_typed,
-        help=f"Any T from 0 (greedy) to {MAX_TEMPERATURE:g}.",
-    )
+    """A log-scale slider over round temperatures (0 = greedy … 100) and an exact entry
+    (either may be hidden in presentation mode)."""
+    if presentation.shows("temperature"):
+        st.select_slider(
+            "Temperature",
+            options=TEMPERATURE_STOPS,
+            format_func=_format_stop,
+            key=T_SLIDER,
+            on_change=_slider_moved,
+            help="Log scale: each step multiplies T by about 1.2. Far left is T = 0 (greedy).",
+        )
+    if presentation.shows("exact"):
+        st.number_input(
+            "Exact temperature",
+            min_value=0.0,
+            max_value=MAX_TEMPERATURE,
+            step=0.1,
+            format="%g",
+            key=T_EXACT,
+            on_change=_exact_typed,
+            help=f"Any T from 0 (greedy) to {MAX_TEMPERATURE:g}.",
+        )
 
 
 def compare_temperature() -> float:

@@ -14,6 +14,7 @@ from explorer.digits_charts import digit_image
 from explorer.state import ExplorerState, values_text
 from explorer.views import controls
 from explorer.views.session import STATE_KEY
+from explorer.views.widgets import plot
 
 PRESET = "x_digit_preset"
 PLOT_CONFIG = {"displaylogo": False, "displayModeBar": False}
@@ -99,10 +100,10 @@ def show_image(state: ExplorerState) -> None:
     probs = softmax(model.logits_test[state.digit])
     guess = int(probs.argmax())
     verdict = "right" if guess == truth else "wrong"
-    st.plotly_chart(
+    plot(
         digit_image(model.split.images_test[state.digit], f"Test image {state.digit}: a {truth}"),
-        config=PLOT_CONFIG,
         alt=f"The handwritten digit: a {truth}.",
+        config=PLOT_CONFIG,
     )
     st.caption(
         f"The model says {guess} with probability {probs[guess]:.3f} at T = 1 ({verdict}). "

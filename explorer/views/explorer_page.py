@@ -20,8 +20,10 @@ from explorer.temperature import (
     temperature_curves,
 )
 from explorer.views import controls, digits_model, explorer_tools
+from explorer.views.presentation import shows
 from explorer.views.safe_text import literal
 from explorer.views.session import STATE_KEY, load_state, save, write_link
+from explorer.views.widgets import PLOT_CONFIG, plot
 
 VIEW_NAMES = {
     "curves": "Across temperatures",
@@ -30,15 +32,13 @@ VIEW_NAMES = {
     "logprob": "Log-probabilities",
     "sweep": "Temperature sweep",
 }
-#: The toolbar keeps "Download plot as a png" (named softmax-T-<T>.png, see export.image_options).
-PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def sweep_figure(logits: tuple[float, ...], labels: tuple[str, ...], n_finite: int):
     """The sweep does not depend on T: build its 81 frames once per set of logits and labels.
 
-    Shared read-only across sessions (st.plotly_chart copies a figure, never changes it);
+    Shared read-only across sessions (plot and st.plotly_chart copy a figure, never change it);
     64 entries of about 100 kB each bound the memory.
     """
     return charts.sweep_animation(labels, *sweep_frames(logits), n_finite=n_finite)
@@ -59,6 +59,7 @@ write_link(to_query(state))
 probs = state.probs
 summary = summarize(probs)
 temperature, labels, n_finite = state.temperature, state.labels, state.n_finite
+#: The toolbar keeps "Download plot as a png" (named softmax-T-<T>.png, see export.image_options).
 config = PLOT_CONFIG | {"toImageButtonOptions": export.image_options(temperature)}
 
 st.title("Softmax temperature explorer")
@@ -70,17 +71,22 @@ for notice in link_notices + result.notices:
     st.info(literal(notice), icon=":material/info:")
 
 left, right = st.columns([1, 2], gap="large")
-with left:
-    explorer_tools.example_picker(state)
+with left:  # each part a teacher may hide (presentation mode) is named in shows()
+    if shows("examples"):
+        explorer_tools.example_picker(state)
     controls.values_and_labels(result.errors)
     controls.temperature()
-    explorer_tools.try_this(state)
-    digits_model.preset_picker()
+    if shows("try"):
+        explorer_tools.try_this(state)
+    if shows("digits"):
+        digits_model.preset_picker()
     digits_model.show_image(state)
-    st.latex(r"q_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
-    st.latex(live_formula(state.logits, temperature))
+    if shows("formula"):
+        st.latex(r"q_i = \frac{e^{z_i / T}}{\sum_j e^{z_j / T}}")
+        st.latex(live_formula(state.logits, temperature))
     st.markdown(describe(temperature, summary, n_finite))
-    explorer_tools.misconceptions()
+    if shows("mistakes"):
+        explorer_tools.misconceptions()
 
 with right:
     metrics = st.columns(4)
@@ -97,26 +103,31 @@ with right:
         help=literal(f"Class {labels[summary.top_index]}"),
     )
     reference = None if temperature == 1 else softmax(state.logits)
-    st.plotly_chart(
+    plot(
         charts.probability_bars(labels, probs, temperature, n_finite, reference),
-        config=config,
         alt=f"Bar chart: at T = {charts.format_temperature(temperature)} class "
         f"{labels[summary.top_index]} has probability {summary.top_probability:.2f}"
         + ("" if reference is None else f" (at T = 1: {reference[summary.top_index]:.2f})"),
+        config=config,
     )
-    explorer_tools.export_panel(state)
+    if shows("export"):
+        explorer_tools.export_panel(state)
 
-view = st.segmented_control(
-    "Look closer", VIEWS, format_func=VIEW_NAMES.get, key=controls.VIEW, required=True
+view = (
+    st.segmented_control(
+        "Look closer", VIEWS, format_func=VIEW_NAMES.get, key=controls.VIEW, required=True
+    )
+    if shows("views")
+    else state.view
 )
 
 if view == "curves":
     curves = temperature_curves(state.logits)
-    st.plotly_chart(
+    plot(
         charts.temperature_curves(curves, labels, temperature),
-        config=config,
         alt="Line chart: each probability against temperature; as T grows every class tends "
         f"to 1/{n_finite} and the entropy rises to ln {n_finite}.",
+        config=config,
     )
     st.caption(
         "Each curve is one class's probability as T runs from 0.01 to 100 (log scale). Diamonds "
@@ -156,11 +167,11 @@ elif view == "compare":
         fmt(comparison.total_variation),
         help="Half the sum of |difference|: the most probability any event can gain.",
     )
-    st.plotly_chart(
+    plot(
         charts.comparison_bars(labels, comparison, temperature, second),
-        config=config,
         alt=f"Bars at T = {temperature:g} and T = {second:g}; total-variation distance "
         f"{comparison.total_variation:.3f}.",
+        config=config,
     )
     st.caption(
         "KL divergence is not symmetric: each direction asks how surprised one "
@@ -179,10 +190,10 @@ elif view == "logprob":
         lines = [(temperature, log_softmax(state.logits, temperature))]
         if temperature != 1:
             lines.append((1.0, log_softmax(state.logits)))
-        st.plotly_chart(
+        plot(
             charts.log_probability_lines(state.logits, labels, lines),
-            config=config,
             alt=f"log q against z: a straight line of slope 1/T = {1 / temperature:.3g}.",
+            config=config,
         )
         st.caption(
             "log q_i = z_i / T − log Z: every class sits on one straight line of slope "
@@ -190,10 +201,10 @@ elif view == "logprob":
         )
 
 else:
-    st.plotly_chart(
+    plot(
         sweep_figure(state.logits, labels, n_finite),
-        config=config,
         alt="Animated bars: as T sweeps from 0.01 to 100 the bars flatten to uniform.",
+        config=config,
     )
     st.caption(
         "Press ▶ Play, or drag the T slider under the chart: it runs in your browser, "

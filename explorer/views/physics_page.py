@@ -40,6 +40,7 @@ from explorer.units import UNITS, kT_in
 from explorer.views import controls
 from explorer.views.safe_text import literal
 from explorer.views.session import STATE_KEY, load, save, write_link
+from explorer.views.widgets import plot
 
 PHYSICS_KEY = "physics_state"
 SYSTEM, UNIT, ENERGIES, DEGENERACIES = "p_system", "p_unit", "p_energies", "p_degeneracies"
@@ -49,7 +50,6 @@ _SHOWN_ONLY_IN = {PARTICLES: "ensemble", SEED: "ensemble"}
 PAGE = "physics"
 
 VIEW_NAMES = {"thermo": "Thermodynamics", "bridge": "The softmax bridge", "ensemble": "Particles"}
-PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 #: The log-scale slider's stops: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 per decade, 1 K … 100 000 K.
 KELVIN_STOPS: tuple[float, ...] = (
@@ -233,9 +233,8 @@ with right:
         help="Σ g·e^(−(E − E₀)/kT): roughly how many states are thermally reachable.",
     )
     top = physics_lab.visible_top(energies, populations, kT)
-    st.plotly_chart(
+    plot(
         physics_charts.level_diagram(labels, energies, degeneracies, populations, kT, unit, top),
-        config=PLOT_CONFIG,
         alt=f"Energy levels with their populations at {state.kelvin:g} K: the most populated "
         f"level is {labels[most]}, with {populations[most]:.3f} of the population.",
     )
@@ -267,9 +266,8 @@ if view == "thermo":
     cols[1].metric("S / k_B", fmt(thermo.entropy))
     cols[2].metric(f"F ({unit})", fmt(thermo.free_energy, 5))
     cols[3].metric("C / k_B", fmt(thermo.heat_capacity))
-    st.plotly_chart(
+    plot(
         physics_charts.thermodynamics_figure(curves, unit, state.kelvin, marker),
-        config=PLOT_CONFIG,
         alt="Mean energy, entropy, free energy and heat capacity against temperature; entropy "
         f"rises from ln g₀ = {curves.ground_entropy:.3f} to ln Σg = {curves.max_entropy:.3f}"
         + (
@@ -352,9 +350,8 @@ elif view == "bridge":
         f"{result_bridge.log_z_shifted:.6g}, and the populations stay the same — as adding a "
         "constant to every logit leaves softmax unchanged."
     )
-    st.plotly_chart(
+    plot(
         physics_charts.limits_bars(labels, result_bridge, state.kelvin),
-        config=PLOT_CONFIG,
         alt="Populations now beside the two limits: everything in the ground level as kT → 0, "
         "and g/Σg as kT → ∞.",
     )
@@ -399,17 +396,17 @@ else:
     cols[1].metric("Largest |fraction − p|", fmt(draw.largest_deviation, 3))
     cols[2].metric("Typical fluctuation √(p(1−p)/N)", fmt(draw.typical_deviation, 3))
     chart_left, chart_right = st.columns([2, 1])
-    chart_left.plotly_chart(
-        physics_charts.ensemble_bars(labels, draw, state.particles),
-        config=PLOT_CONFIG,
-        alt=f"Histogram of {state.particles:,} particles over the levels beside the Boltzmann "
-        f"populations; the largest difference is {draw.largest_deviation:.3f}.",
-    )
-    chart_right.plotly_chart(
-        physics_charts.particles_on_levels(energies, draw.counts, state.seed, unit, top),
-        config=PLOT_CONFIG,
-        alt="Each particle drawn as a dot on its energy level.",
-    )
+    with chart_left:
+        plot(
+            physics_charts.ensemble_bars(labels, draw, state.particles),
+            alt=f"Histogram of {state.particles:,} particles over the levels beside the "
+            f"Boltzmann populations; the largest difference is {draw.largest_deviation:.3f}.",
+        )
+    with chart_right:
+        plot(
+            physics_charts.particles_on_levels(energies, draw.counts, state.seed, unit, top),
+            alt="Each particle drawn as a dot on its energy level.",
+        )
     st.caption(
         "A small system fluctuates: with N particles each fraction wanders by about "
         "√(p(1−p)/N) around p. Press New draw to see it; make N 100 times larger and the "

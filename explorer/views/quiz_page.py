@@ -17,10 +17,10 @@ from explorer.quiz_state import commit, from_query, go_to, hide, step, to_query
 from explorer.views import controls
 from explorer.views.safe_text import literal
 from explorer.views.session import load, save, write_link
+from explorer.views.widgets import plot
 
 QUIZ_KEY = "quiz_state"
 QUESTION, PICK, UNANSWERED = "q_question", "q_pick", "q_unanswered"
-PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 ss = st.session_state
 
@@ -97,14 +97,13 @@ def _answer_sheet(item: Question, pick: int | None) -> None:
 def _reveal(item: Question, pick: int | None) -> None:
     _verdict(item, pick)
     _answer_sheet(item, pick)
-    st.plotly_chart(
+    plot(
         quiz_charts.panel_bars(
             item.labels,
             [panel.name for panel in item.panels],
             [panel.probs for panel in item.panels],
             item.n_finite,
         ),
-        config=PLOT_CONFIG,
         alt=item.takeaway,
     )
     for column, panel in zip(st.columns(len(item.panels)), item.panels, strict=True):

@@ -37,6 +37,7 @@ from explorer.temperature import TEMPERATURE_STOPS, nearest_stop
 from explorer.views import controls
 from explorer.views.safe_text import literal
 from explorer.views.session import STATE_KEY, load, load_state, save, write_link
+from explorer.views.widgets import plot
 
 LAB_KEY = "sampling_state"
 SECTION_NAMES = {
@@ -45,7 +46,6 @@ SECTION_NAMES = {
     "decoding": "Decoding pipeline",
     "text": "Text generation",
 }
-PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 SINGLE, RACE, CORPUS, PASTED = "s_single_count", "s_race", "s_corpus", "s_pasted"
 MAX_SINGLE_DRAWS = 100  # the one-at-a-time view lists at most this many draws
 #: Widgets drawn in one section only: re-seeded from the state while their section is hidden.
@@ -75,10 +75,6 @@ def builtin_corpus() -> str:
 
 def fmt(value: float, digits: int = 4) -> str:
     return "∞" if math.isinf(value) else f"{value:.{digits}g}"
-
-
-def plot(fig, alt: str) -> None:
-    st.plotly_chart(fig, config=PLOT_CONFIG, alt=alt)
 
 
 # --- state: the shared distribution and the lab's own settings ------------------------------

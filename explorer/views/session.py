@@ -7,7 +7,9 @@ from typing import TypeVar
 
 import streamlit as st
 
+from explorer import presentation
 from explorer.state import ExplorerState, from_query
+from explorer.views import presentation as presenting
 
 STATE_KEY = "explorer_state"  # the shared distribution: logits, labels, temperature, …
 
@@ -40,6 +42,14 @@ def save(key: str, state: object) -> None:
 
 
 def write_link(query: dict[str, str]) -> None:
-    """Make the page's URL say ``query``, so that the link reproduces the view."""
+    """Make the page's URL say ``query``, so that the link reproduces the view, and offer it.
+
+    Every page calls this once per run, before drawing. The presentation mode's parameters
+    (present=, hide=) are kept in the link, whatever the page's own are; the sidebar shows the
+    mode's switch and the whole link with a copy button (explorer.views.presentation).
+    """
+    query = query | presentation.to_query(presenting.current())
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
+    presenting.stylesheet()
+    presenting.sidebar(query)

@@ -7,14 +7,23 @@ from collections.abc import Iterable
 import plotly.graph_objects as go
 import streamlit as st
 
+from explorer.presentation import restyle
+from explorer.views import presentation
 from explorer.views.safe_text import literal
 
+#: The house toolbar: no plotly logo, no selection tools (nothing here reads a selection).
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
-def plot(fig: go.Figure, alt: str) -> None:
-    """A plotly chart with the house toolbar and a text alternative stating its takeaway."""
-    st.plotly_chart(fig, config=PLOT_CONFIG, alt=alt)
+def plot(fig: go.Figure, alt: str, config: dict | None = None) -> None:
+    """A plotly chart with a text alternative stating its takeaway, every chart's one way in.
+
+    ``config`` is plotly's (the house toolbar, :data:`PLOT_CONFIG`, by default). In
+    presentation mode the figure is restyled for a projector (explorer.presentation.restyle).
+    """
+    if presentation.current().on:
+        fig = restyle(fig)
+    st.plotly_chart(fig, config=PLOT_CONFIG if config is None else config, alt=alt)
 
 
 def field_errors(errors: dict[str, str], names: Iterable[str]) -> None:

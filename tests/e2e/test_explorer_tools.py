@@ -65,10 +65,10 @@ def test_an_example_loads_and_its_csv_and_code_carry_the_numbers(page, app_url):
     np.testing.assert_allclose(shown, expected, rtol=1e-12)
     assert [float(row["logit"]) for row in table] == [8.0, 1.0, 0.5, 0.0]
 
-    code = page.get_by_test_id("stCode").inner_text()
+    code = page.get_by_test_id("stMain").get_by_test_id("stCode").inner_text()
     assert "logits = np.array([8.0, 1.0, 0.5, 0.0])" in code
     assert "labels = ['cat', 'dog', 'fox', 'owl']" in code
-    page.get_by_test_id("stCode").scroll_into_view_if_needed()
+    page.get_by_test_id("stMain").get_by_test_id("stCode").scroll_into_view_if_needed()
     save_screenshot(page, "explorer_tools_export")
     assert_no_exception(page)
 

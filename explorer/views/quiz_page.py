@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer import quiz_charts
+from explorer import presentation, quiz_charts
+from explorer.presentation import page_url
 from explorer.quiz import KEYS, QUESTIONS, Question, is_right, question
 from explorer.quiz_state import commit, from_query, go_to, hide, step, to_query
 from explorer.views import controls
+from explorer.views import presentation as presenting
 from explorer.views.safe_text import literal
 from explorer.views.session import load, save, write_link
 from explorer.views.widgets import plot
@@ -155,7 +157,9 @@ else:
     else:
         st.caption("Choose one answer and press Reveal; the chart and the explanation follow.")
 
+mode = presentation.to_query(presenting.current())  # a teacher's projector link stays one
 st.caption(
-    f"Share [this question](?q={item.key}) or [this question with its answer]"
-    f"(?q={item.key}&show=1); the page's own address says the same."
+    f"Share [this question]({page_url(None, {'q': item.key} | mode)}) or [this question with "
+    f"its answer]({page_url(None, {'q': item.key, 'show': '1'} | mode)}); the page's own "
+    "address says the same."
 )

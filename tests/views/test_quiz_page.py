@@ -300,3 +300,11 @@ def test_the_quiz_keeps_its_place_across_a_visit_to_another_page():
     at = run(at)
     assert shown_question(at) == "zero" and len(at.warning) == 1
     assert len(at.get("plotly_chart")) == 1 and query(at, "show") == "1"
+
+
+def test_share_links_keep_a_teachers_presentation_mode():
+    """Regression: the share links were relative ?q=… and dropped present=1."""
+    at = apptest.start("explorer/views/quiz_page.py", q="halve", present="1", hide="formula")
+    caption = next(c.value for c in at.caption if "Share" in c.value)
+    assert "?q=halve&present=1&hide=formula)" in caption
+    assert "?q=halve&show=1&present=1&hide=formula)" in caption

@@ -166,7 +166,7 @@ def parse_number(value: object, name: str, low: float, high: float, integer: boo
     text = str(value).strip()
     try:
         number = int(text) if integer else float(text)
-        if math.isnan(number):
+        if not integer and math.isnan(number):  # (math.isnan of a 310-digit int overflows)
             raise ValueError
     except ValueError:
         kind = "a whole number" if integer else "a number"
@@ -230,10 +230,13 @@ def to_query(state: ExplorerState) -> dict[str, str]:
 
 
 def from_query(
-    params: Mapping[str, str | list[str]],
+    params: Mapping[str, str | list[str]], base: ExplorerState | None = None
 ) -> tuple[ExplorerState, list[str]]:
-    """The state a link describes, and a notice for each parameter that was bad and ignored."""
-    state, notices = ExplorerState(), []
+    """The state a link describes, and a notice for each parameter that was bad and ignored.
+
+    Fields the link does not mention keep their value in ``base`` (the defaults if None).
+    """
+    state, notices = base or ExplorerState(), []
 
     def value(name: str) -> str | None:
         raw = params.get(name)
@@ -257,6 +260,8 @@ def from_query(
     attempt("T2", lambda raw: parse_stop(raw, "T2"), "compare_temperature")
     attempt("mode", lambda raw: _choice(raw, INPUT_MODES, "mode"), "input_mode")
     attempt("view", lambda raw: _choice(raw, VIEWS, "view"), "view")
+    if value("z") is not None:  # the link's logits are typed ones unless it names an image
+        state = replace(state, digit=None)
     attempt("img", lambda raw: parse_number(raw, "Image", 0, MAX_DIGIT, integer=True), "digit")
     return state, notices
 

@@ -21,6 +21,7 @@ from explorer.state import (
     from_query,
     parse_labels,
     parse_logits,
+    parse_number,
     parse_probabilities,
     parse_temperature,
     to_query,
@@ -202,3 +203,20 @@ def test_a_link_t2_between_the_sliders_stops_is_refused_naming_the_nearest(raw, 
         f"The link's “T2” was ignored: T2 {raw} is between the slider's stops; "
         f"the nearest is {nearest}."
     ]
+
+
+def test_a_whole_number_too_long_for_a_float_is_out_of_range_not_a_crash():
+    """Regression: len=999…9 (310 digits) in a link raised OverflowError (math.isnan of an int)."""
+    with pytest.raises(InputError, match="Seed must be between 0 and 10"):
+        parse_number("9" * 3000, "Seed", 0, 10, integer=True)
+
+
+def test_a_link_read_onto_a_state_changes_only_what_it_says():
+    """After Back on another page, its link (z, labels, T) must not reset the Explorer's view."""
+    base = ExplorerState(view="compare", compare_temperature=5.0, input_mode="probabilities")
+    state, notices = from_query({"z": "1,2", "labels": "a,b", "T": "0.5"}, base=base)
+    assert notices == []
+    assert state == replace(base, logits=(1.0, 2.0), labels=("a", "b"), temperature=0.5)
+    image = replace(base, digit=7)
+    assert from_query({"z": "1,2"}, base=image)[0].digit is None  # typed logits: no image
+    assert from_query({"T": "2.0"}, base=image)[0].digit == 7

@@ -18,12 +18,16 @@ from explorer.state import (
     MAX_TEXT_CHARS,
     ExplorerState,
     FormInput,
+    InputError,
+    extra_labels,
+    parse_labels,
+    parse_numbers,
     values_text,
 )
 from explorer.temperature import TEMPERATURE_STOPS, nearest_stop
 from explorer.views import presentation
 from explorer.views.safe_text import literal
-from explorer.views.session import STATE_KEY
+from explorer.views.session import STATE_KEY, history_navigation
 
 MODE, VALUES, LABELS = "x_mode", "x_values", "x_labels"
 T_SLIDER, T_EXACT, T_COMPARE, VIEW = "x_temperature", "x_temperature_exact", "x_compare", "x_view"
@@ -42,9 +46,10 @@ _LAST_PAGE = "controls_last_page"
 def arrived_on(page: str) -> bool:
     """True on the first run of ``page`` after another page (or the session's first run).
 
-    Call once per run, at the top: widgets then take their values from the state.
+    Also True after the browser's Back or Forward, when the state comes from the URL. Call
+    once per run, at the top: widgets then take their values from the state.
     """
-    arrived = st.session_state.get(_LAST_PAGE) != page
+    arrived = st.session_state.get(_LAST_PAGE) != page or history_navigation()
     st.session_state[_LAST_PAGE] = page
     return arrived
 
@@ -112,6 +117,19 @@ def _format_stop(temperature: float) -> str:
     return "0 (greedy)" if temperature == 0 else format_temperature(temperature)
 
 
+def _grow_labels() -> None:
+    """More values than labels: write the default labels for the new classes into the field,
+    so that it says what the chart and the link say (fewer values keep every typed label)."""
+    ss = st.session_state
+    try:
+        count = len(parse_numbers(ss[VALUES]))
+        labels = parse_labels(ss[LABELS], count)
+    except InputError:
+        return  # the page shows the error under its field
+    if count > len(extra_labels(ss[LABELS], 0)):
+        ss[LABELS] = ", ".join(labels)
+
+
 def values_and_labels(errors: dict[str, str]) -> None:
     """The input mode, the values and the labels fields, each error below its field.
 
@@ -132,6 +150,7 @@ def values_and_labels(errors: dict[str, str]) -> None:
             "Probabilities" if is_probs else "Logits",
             key=VALUES,
             max_chars=MAX_TEXT_CHARS,
+            on_change=_grow_labels,
             help="2 to 12 numbers separated by commas. "
             + (
                 "They are turned into logits z = log p (0 becomes -inf, a masked class)."

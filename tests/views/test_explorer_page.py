@@ -649,3 +649,15 @@ def test_the_explorer_keeps_its_view_across_a_visit_to_another_page():
     assert at.get_by_key(VIEW).value == "compare" and at.get_by_key(T_COMPARE).value == 5.0
     state = at.session_state[STATE_KEY]
     assert (state.view, state.compare_temperature, state.temperature) == ("compare", 5.0, 0.5)
+
+
+def test_a_fourth_value_writes_its_label_into_the_labels_field():
+    """Regression: the field still said "A, B, C" while the chart and the link said A, B, C, D."""
+    at = start()
+    set_widget(at, LABELS, "cat, dog, fox")
+    set_widget(at, VALUES, "1, 2, 3, 4")
+    assert at.text_input(key=LABELS).value == "cat, dog, fox, D"
+    assert query(at, "labels") == "cat,dog,fox,D"
+    set_widget(at, VALUES, "1, 2")  # fewer values: typed labels are kept, the extra one noticed
+    assert at.text_input(key=LABELS).value == "cat, dog, fox, D"
+    assert any("Extra labels ignored: fox, D" in n for n in notices(at))

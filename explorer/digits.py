@@ -196,3 +196,12 @@ def image_logits(experiment: DigitsExperiment, index: int) -> tuple[float, ...]:
     if not 0 <= index < len(experiment.split.y_test):
         raise ValueError(f"Image must be between 0 and {len(experiment.split.y_test) - 1}.")
     return tuple(round(float(z), 3) for z in experiment.logits_test[index])
+
+
+def spoken(digit: int) -> str:
+    """The digit with its article, as a sentence says it.
+
+    >>> spoken(8), spoken(5)
+    ('an 8', 'a 5')
+    """
+    return f"an {digit}" if digit == 8 else f"a {digit}"

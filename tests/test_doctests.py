@@ -15,7 +15,7 @@ import pytest
         ("core", 5),
         ("corpus", 2),
         ("checks", 2),
-        ("digits", 2),
+        ("digits", 3),
         ("distillation", 6),
         ("distillation_demos", 4),
         ("distillation_experiment", 2),

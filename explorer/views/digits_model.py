@@ -101,8 +101,11 @@ def show_image(state: ExplorerState) -> None:
     guess = int(probs.argmax())
     verdict = "right" if guess == truth else "wrong"
     plot(
-        digit_image(model.split.images_test[state.digit], f"Test image {state.digit}: a {truth}"),
-        alt=f"The handwritten digit: a {truth}.",
+        digit_image(
+            model.split.images_test[state.digit],
+            f"Test image {state.digit}: {digits.spoken(truth)}",
+        ),
+        alt=f"The handwritten digit: {digits.spoken(truth)}.",
         config=PLOT_CONFIG,
     )
     st.caption(

@@ -36,8 +36,11 @@ def _soft_targets(lab: ApplicationsState, teacher: digits.DigitsExperiment) -> N
     with left:
         st.number_input("Test image", min_value=0, max_value=MAX_DIGIT, step=1, key="a_img")
         plot(
-            digit_image(teacher.split.images_test[lab.image], f"Test image {lab.image}: a {truth}"),
-            alt=f"The handwritten digit: a {truth}.",
+            digit_image(
+                teacher.split.images_test[lab.image],
+                f"Test image {lab.image}: {digits.spoken(truth)}",
+            ),
+            alt=f"The handwritten digit: {digits.spoken(truth)}.",
         )
     with right:
         low, high, step = KD_TEMPERATURES
@@ -45,8 +48,8 @@ def _soft_targets(lab: ApplicationsState, teacher: digits.DigitsExperiment) -> N
         log_scale = st.toggle("Log scale (see the T = 1 dark knowledge)", key="a_kd_log")
         plot(
             distillation_charts.soft_targets_bars(digits.CLASSES, soft, log_scale=log_scale),
-            alt=f"The teacher's probabilities for a {truth} at T = {lab.kd_temperature:g} "
-            "beside T = 1.",
+            alt=f"The teacher's probabilities for {digits.spoken(truth)} at "
+            f"T = {lab.kd_temperature:g} beside T = 1.",
         )
     ranked = ", ".join(str(c) for c in soft.wrong_ranked[:3])
     at_one, at_t = format_share(soft.wrong_mass_at_one), format_share(soft.wrong_mass)

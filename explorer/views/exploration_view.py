@@ -55,6 +55,7 @@ def show(lab: ApplicationsState, errors: dict[str, str]) -> None:
     field_errors(errors, WIDGETS.values())
     results = comparison(lab.bandit_temperatures, lab.runs, lab.steps, lab.seed)
     winner = bandit.best(results)
+    finder = max(bandit.final_scores(results), key=lambda score: score.final_optimal_share)
     metrics = st.columns(3)
     metrics[0].metric("Winner (last 100 steps)", winner.label)
     metrics[1].metric(
@@ -76,9 +77,11 @@ def show(lab: ApplicationsState, errors: dict[str, str]) -> None:
     st.markdown(literal(bandit.explain(results)))
     plot(
         bandit_charts.reward_curves(results),
-        alt="Average reward against steps for every policy.",
+        alt=f"Average reward against steps: {winner.label} ends highest, "
+        f"{winner.final_reward:.2f} over the last 100 steps.",
     )
     plot(
         bandit_charts.optimal_share_curves(results),
-        alt="Share of runs pulling the best arm against steps.",
+        alt=f"Share of runs pulling the best arm against steps: {finder.label} finds it most "
+        f"often, {finder.final_optimal_share:.0%} of runs at the end.",
     )

@@ -405,7 +405,8 @@ else:
     with chart_right:
         plot(
             physics_charts.particles_on_levels(energies, draw.counts, state.seed, unit, top),
-            alt="Each particle drawn as a dot on its energy level.",
+            alt=f"{state.particles:,} particles as dots on the energy levels: the most crowded "
+            f"level is {labels[int(np.argmax(draw.counts))]}.",
         )
     st.caption(
         "A small system fluctuates: with N particles each fraction wanders by about "

@@ -319,7 +319,8 @@ with right:
             sampling_charts.final_vs_temperature_only(
                 labels, final, decoding.temperature_only, temperature
             ),
-            alt="The distribution actually sampled beside temperature alone.",
+            alt=f"What is sampled: {int((final > 0).sum())} of {len(final)} tokens left after "
+            "the filters, renormalised, beside temperature alone.",
         )
         st.caption(
             "Temperature reshapes the whole distribution; top-k, top-p and min-p remove "
@@ -399,7 +400,8 @@ with right:
                 None if temperature == 1 else softmax(logits)[:top],
                 zoom=True,
             ),
-            alt="The model's next-character probabilities after the prompt, at T.",
+            alt=f"The model's next character after the prompt at T = {temperature:g}: "
+            f"{display_token(tokens[0])} is the most likely, {next_probs[0]:.2f}.",
         )
         st.caption(
             "The next character after the prompt, as the model sees it: the Explorer's "

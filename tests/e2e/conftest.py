@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from benchmarks.server import AppServer, ServerError
 
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parents[1]
@@ -84,82 +80,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # --- the app server -----------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """Base URL of the app, served by ``streamlit run app.py`` on a free local port."""
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-    ]
-    # The server's output goes to a file, not a pipe: a pipe nobody reads can fill and block it.
-    # It stays in artifacts/ after the run: with showErrorDetails = "none" the page shows only a
-    # redacted message, and the traceback is in this log.
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with SERVER_LOG.open("w+") as log:
-        process = subprocess.Popen(
-            command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, text=True
-        )
-        try:
-            base_url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + SERVER_START_TIMEOUT
-            while not _healthy(f"{base_url}/_stcore/health"):
-                if process.poll() is not None:
-                    log.seek(0)
-                    pytest.fail(
-                        f"streamlit exited with code {process.returncode} before it was healthy:"
-                        f"\n{log.read()}",
-                        pytrace=False,
-                    )
-                if time.monotonic() > deadline:
-                    log.seek(0)
-                    pytest.fail(
-                        f"streamlit was not healthy within {SERVER_START_TIMEOUT:.0f} s:"
-                        f"\n{log.read()}",
-                        pytrace=False,
-                    )
-                time.sleep(0.25)
-            yield base_url
-        finally:
-            _stop(process)
+    """Base URL of the app, served by ``streamlit run app.py`` on a free local port.
+
+    The server's log stays in artifacts/ after the run: with showErrorDetails = "none" the page
+    shows only a redacted message, and the traceback is in this log.
+    """
+    try:
+        server = AppServer.start(SERVER_LOG, timeout=SERVER_START_TIMEOUT)
+    except ServerError as error:
+        pytest.fail(str(error), pytrace=False)
+    with server:
+        yield server.url
 
 
 # --- the browser --------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.charts import CURRENT, LEGEND_ON_TOP, LIMIT, REFERENCE, SECOND, plain
+from explorer.figure_parts import axis_names, hline, hline_label, subplot_layout, vline
 from explorer.physics_lab import Bridge, Curves, Ensemble, SchottkyMarker
 
 MOST = SECOND  # the most populated level's colour
@@ -39,50 +39,26 @@ def level_diagram(
     (relative to the most populated) and the line E₀ + kT. Right: the populations as bars.
 
     ``top`` is the highest energy in the left panel's default zoom (zoom out for the rest).
+    Built as one dict (:mod:`explorer.figure_parts`): it is redrawn on every move of T.
     """
     e = np.asarray(energies, dtype=float)
     g = np.asarray(degeneracies, dtype=float)
     p = np.asarray(populations, dtype=float)
     most = int(np.argmax(p))
     names = plain(labels)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.36, 0.64],
-        horizontal_spacing=0.13,
-        subplot_titles=("Energy levels, to scale", "Population of each level"),
-    )
+    unit_text = plain([unit])[0]
+    few = e.size <= _TEXT_ON_BARS
+    on_levels = dict(mode="lines", hoverinfo="skip", showlegend=False, xaxis="x", yaxis="y")
     xs, ys = _lines(e, np.zeros_like(e), np.ones_like(e))
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            name="levels",
-            line=dict(color=REFERENCE, width=1.5),
-            hoverinfo="skip",
-            showlegend=False,
-        ),
-        row=1,
-        col=1,
-    )
     half = 0.48 * p / p.max()
-    xs, ys = _lines(e, 0.5 - half, 0.5 + half)
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=ys,
-            mode="lines",
-            name="population on the level",
-            line=dict(color=CURRENT, width=7 if e.size <= _TEXT_ON_BARS else 4),
-            hoverinfo="skip",
-            showlegend=False,
-        ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Scatter(
+    bar_xs, bar_ys = _lines(e, 0.5 - half, 0.5 + half)
+    data = [
+        dict(type="scatter", x=xs, y=ys, name="levels", **on_levels)
+        | dict(line=dict(color=REFERENCE, width=1.5)),
+        dict(type="scatter", x=bar_xs, y=bar_ys, name="population on the level", **on_levels)
+        | dict(line=dict(color=CURRENT, width=7 if few else 4)),
+        dict(
+            type="scatter",
             x=[0.5] * e.size,
             y=e,
             mode="markers",
@@ -91,69 +67,65 @@ def level_diagram(
             customdata=np.column_stack([p, g]),
             text=names,
             hovertemplate="%{text}: E = %{y:.6g} "
-            + plain([unit])[0]
+            + unit_text
             + ", g = %{customdata[1]:g}, p = %{customdata[0]:.4g}<extra></extra>",
             showlegend=False,
+            xaxis="x",
+            yaxis="y",
         ),
-        row=1,
-        col=1,
-    )
-    ground = float(e.min())
-    fig.add_hline(
-        y=ground + kT,
-        line_dash="dash",
-        line_color=SECOND,
-        row=1,
-        col=1,
-        annotation_text="E₀ + kT",
-        annotation_position="top right",
-        annotation_bgcolor="rgba(255,255,255,0.8)",
-        annotation_font_color=SECOND,
-    )
-    span = max(top - ground, kT, 1e-300)
-    fig.update_yaxes(
-        title_text=f"energy ({plain([unit])[0]})",
-        range=[ground - 0.05 * span, top + 0.08 * span],
-        row=1,
-        col=1,
-    )
-    fig.update_xaxes(visible=False, range=[-0.02, 1.02], row=1, col=1)
-
-    colors = [MOST if i == most else CURRENT for i in range(e.size)]
-    fig.add_trace(
-        go.Bar(
+        dict(
+            type="bar",
             x=names,
             y=p,
             name="populations",
-            marker_color=colors,
+            marker_color=[MOST if i == most else CURRENT for i in range(e.size)],
             customdata=np.column_stack([e, g]),
-            text=[f"{v:.3f}" for v in p] if e.size <= _TEXT_ON_BARS else None,
+            text=[f"{v:.3f}" for v in p] if few else None,
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{x}: p = %{y:.6g} (E = %{customdata[0]:.6g}, "
             "g = %{customdata[1]:g})<extra></extra>",
             showlegend=False,
+            xaxis="x2",
+            yaxis="y2",
         ),
-        row=1,
-        col=2,
+    ]
+    layout = subplot_layout(
+        rows=1,
+        cols=2,
+        column_widths=[0.36, 0.64],
+        horizontal_spacing=0.13,
+        subplot_titles=("Energy levels, to scale", "Population of each level"),
     )
-    fig.add_annotation(
-        x=names[most],
-        y=float(p[most]),
-        xref="x2",
-        yref="y2",
-        text=f"most populated: {names[most]}",
-        showarrow=True,
-        arrowhead=2,
-        ax=40,
-        ay=-30,
-        font=dict(color=MOST),
+    ground = float(e.min())
+    span = max(top - ground, kT, 1e-300)
+    layout["yaxis"].update(
+        title_text=f"energy ({unit_text})", range=[ground - 0.05 * span, top + 0.08 * span]
     )
-    fig.update_yaxes(title_text="population p", range=[0, 1.18 * float(p.max())], row=1, col=2)
-    fig.update_xaxes(tickangle=0 if e.size <= _TEXT_ON_BARS else -60, row=1, col=2)
-    fig.update_layout(height=430, margin=dict(t=40, b=40, l=60, r=20), bargap=0.15)
-    fig.update_xaxes(type="category", row=1, col=2)  # labels are names, not numbers
-    return fig
+    layout["xaxis"].update(visible=False, range=[-0.02, 1.02])
+    layout["yaxis2"].update(title_text="population p", range=[0, 1.18 * float(p.max())])
+    # The labels are names, not numbers: a category axis.
+    layout["xaxis2"].update(tickangle=0 if few else -60, type="category")
+    layout["shapes"] = [hline(ground + kT, SECOND, dash="dash")]
+    layout["annotations"] += [
+        hline_label(
+            ground + kT, "E₀ + kT", bgcolor="rgba(255,255,255,0.8)", font=dict(color=SECOND)
+        ),
+        dict(
+            x=names[most],
+            y=float(p[most]),
+            xref="x2",
+            yref="y2",
+            text=f"most populated: {names[most]}",
+            showarrow=True,
+            arrowhead=2,
+            ax=40,
+            ay=-30,
+            font=dict(color=MOST),
+        ),
+    ]
+    layout.update(height=430, margin=dict(t=40, b=40, l=60, r=20), bargap=0.15)
+    return go.Figure(dict(data=data, layout=layout))
 
 
 def thermodynamics_figure(
@@ -162,7 +134,8 @@ def thermodynamics_figure(
     """Mean energy, entropy, free energy and heat capacity against T (kelvin, log axis).
 
     The current T is a dashed line in every panel; the entropy's limits ln g₀ and ln Σg are
-    dotted; a two-level system's Schottky peak is marked on the heat capacity.
+    dotted; a two-level system's Schottky peak is marked on the heat capacity. Built as one
+    dict (:mod:`explorer.figure_parts`): it is redrawn on every move of T.
     """
     unit_text = plain([unit])[0]
     panels = (
@@ -171,7 +144,7 @@ def thermodynamics_figure(
         ("free_energy", f"free energy F ({unit_text})", 2, 1),
         ("heat_capacity", "heat capacity C / k_B", 2, 2),
     )
-    fig = make_subplots(
+    layout = subplot_layout(
         rows=2,
         cols=2,
         shared_xaxes=True,
@@ -179,9 +152,13 @@ def thermodynamics_figure(
         horizontal_spacing=0.1,
         subplot_titles=[title for _, title, _, _ in panels],
     )
+    data: list[dict] = []
+    layout["shapes"] = []
     for field, title, row, col in panels:
-        fig.add_trace(
-            go.Scatter(
+        xaxis, yaxis = axis_names(row, col, cols=2)
+        data.append(
+            dict(
+                type="scatter",
                 x=curves.kelvin,
                 y=getattr(curves, field),
                 mode="lines",
@@ -189,27 +166,22 @@ def thermodynamics_figure(
                 line=dict(color=CURRENT, width=2.5),
                 hovertemplate=f"{title}: " + "%{y:.5g} at T = %{x:.4g} K<extra></extra>",
                 showlegend=False,
-            ),
-            row=row,
-            col=col,
+                xaxis=xaxis,
+                yaxis=yaxis,
+            )
         )
-        fig.add_vline(x=kelvin, line_dash="dash", line_color=SECOND, row=row, col=col)
+        layout["shapes"].append(vline(kelvin, SECOND, dash="dash", xaxis=xaxis, yaxis=yaxis))
+        layout[xaxis.replace("x", "xaxis")]["type"] = "log"
     for value, text, position in (
         (curves.max_entropy, f"T → ∞: ln Σg = {curves.max_entropy:.3f}", "top left"),
         (curves.ground_entropy, f"T → 0: ln g₀ = {curves.ground_entropy:.3f}", "bottom right"),
     ):
-        fig.add_hline(
-            y=value,
-            line_dash="dot",
-            line_color=LIMIT,
-            row=1,
-            col=2,
-            annotation_text=text,
-            annotation_position=position,
-        )
+        layout["shapes"].append(hline(value, LIMIT, dash="dot", xaxis="x2", yaxis="y2"))
+        layout["annotations"].append(hline_label(value, text, position, xaxis="x2", yaxis="y2"))
     if marker is not None:
-        fig.add_trace(
-            go.Scatter(
+        data.append(
+            dict(
+                type="scatter",
                 x=[marker.kelvin],
                 y=[marker.heat_capacity],
                 mode="markers+text",
@@ -224,16 +196,15 @@ def thermodynamics_figure(
                 hovertemplate="Schottky peak: C = %{y:.4f} k_B at T = %{x:.4g} K "
                 "(kT = %{customdata[0]:.4f} Δ)<extra></extra>",
                 showlegend=False,
-            ),
-            row=2,
-            col=2,
+                xaxis="x4",
+                yaxis="y4",
+            )
         )
-    fig.update_xaxes(type="log")
-    fig.update_xaxes(title_text="temperature T (K, log scale)", row=2, col=1)
-    fig.update_xaxes(title_text="temperature T (K, log scale)", row=2, col=2)
-    fig.update_yaxes(rangemode="tozero", row=2, col=2)
-    fig.update_layout(height=560, margin=dict(t=40, b=50, l=60, r=20))
-    return fig
+    for axis in ("xaxis3", "xaxis4"):
+        layout[axis]["title_text"] = "temperature T (K, log scale)"
+    layout["yaxis4"]["rangemode"] = "tozero"
+    layout.update(height=560, margin=dict(t=40, b=50, l=60, r=20))
+    return go.Figure(dict(data=data, layout=layout))
 
 
 def limits_bars(labels: Sequence[str], result: Bridge, kelvin: float) -> go.Figure:

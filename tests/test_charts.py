@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 import scipy.special
 
@@ -32,6 +33,22 @@ def test_probability_bars_show_current_and_reference_with_uniform_line():
     assert tuple(fig.layout.yaxis.range) == (0, 1.12)  # fixed axis: bars visibly move with T
 
 
+@pytest.mark.parametrize("n_finite", [1, 3, 50_000])
+def test_uniform_line_is_what_plotlys_add_hline_draws(n_finite):
+    # Oracle: plotly's own helper, which the hand-written shape replaces for speed.
+    reference = go.Figure(go.Bar(x=["a"], y=[1.0]))
+    reference.add_hline(
+        y=1 / n_finite,
+        line_dash="dot",
+        line_color=charts.LIMIT,
+        annotation_text=f"uniform 1/{n_finite}",
+        annotation_position="top right",
+    )
+    ours = charts.probability_bars(["a"], np.array([1.0]), 1.0, n_finite)
+    assert ours.layout.shapes == reference.layout.shapes
+    assert ours.layout.annotations == reference.layout.annotations
+
+
 def test_probability_bars_without_reference_and_with_a_masked_class():
     fig = charts.probability_bars(("a", "b", "c"), np.array([0.5, 0.5, 0.0]), math.inf, 2)
     assert len(fig.data) == 1 and fig.data[0].name == "T = ∞"
@@ -53,6 +70,45 @@ def test_curves_figure_draws_each_class_limits_and_current_temperature():
     vertical = [shape for shape in fig.layout.shapes if shape.x0 == shape.x1]
     assert vertical and vertical[0].x0 == 0.7
     assert fig.layout.xaxis.type == "log" and fig.layout.xaxis2.type == "log"
+
+
+def helper_built_curves_layout(curves, temperature):
+    """The curves figure's panels and lines as plotly's own helpers lay them out (the oracle
+    for the hand-written layout, which exists because these helpers cost ~20 ms a call)."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.62, 0.38]
+    )
+    empty_too = dict(exclude_empty_subplots=False)  # this figure has no traces
+    fig.add_hline(
+        y=curves.max_entropy, line_dash="dot", line_color=charts.LIMIT, row=2, col=1, **empty_too
+    )
+    fig.add_vline(
+        x=temperature, line_color=charts.CURRENT, line_width=2, line_dash="dash", **empty_too
+    )
+    fig.update_xaxes(type="log")
+    return fig.layout
+
+
+@pytest.mark.parametrize("temperature", [0.7, 0.01, 100.0])
+def test_curves_layout_matches_plotlys_subplot_helpers(temperature):
+    curves = temperature_curves(LOGITS)
+    ours = charts.temperature_curves(curves, LABELS, temperature).layout
+    reference = helper_built_curves_layout(curves, temperature)
+    for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
+        mine, theirs = ours[axis], reference[axis]
+        assert mine.anchor == theirs.anchor and mine.type == theirs.type, axis
+        np.testing.assert_allclose(mine.domain, theirs.domain, rtol=1e-12, err_msg=axis)
+    assert ours.xaxis.matches == reference.xaxis.matches == "x2"
+    assert ours.xaxis.showticklabels is False  # only the bottom panel labels T
+    keys = ("type", "xref", "yref", "x0", "x1", "y0", "y1")
+    assert [[s[k] for k in keys] for s in ours.shapes] == [
+        [s[k] for k in keys] for s in reference.shapes
+    ]
+    assert [s.line.to_plotly_json() for s in ours.shapes] == [
+        s.line.to_plotly_json() for s in reference.shapes
+    ]
 
 
 @pytest.mark.parametrize(("temperature", "marked_at"), [(0, 0.01), (1e5, 100)])

@@ -20,6 +20,7 @@ import pytest
         ("distillation_demos", 4),
         ("distillation_experiment", 2),
         ("export", 2),
+        ("figure_parts", 3),
         ("ngram", 8),
         ("physics", 10),
         ("presentation", 8),

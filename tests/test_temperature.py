@@ -9,6 +9,7 @@ import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer.core import softmax
 from explorer.temperature import (
     CURVE_RANGE,
     TEMPERATURE_STOPS,
@@ -63,6 +64,38 @@ def test_curves_match_softmax_and_reach_both_limits(logits):
     assert curves.max_entropy == pytest.approx(math.log(len(logits)))
     top = np.flatnonzero(np.asarray(logits) == max(logits))
     assert curves.greedy[top] == pytest.approx(np.full(len(top), 1 / len(top)))
+
+
+extreme_logit_lists = st.lists(
+    st.one_of(
+        st.floats(-1e308, 1e308, allow_nan=False, allow_subnormal=True),
+        st.just(-math.inf),
+        st.sampled_from([1e300, -1e300, 5e-324, 0.0, -0.0]),
+    ),
+    min_size=1,
+    max_size=12,
+).filter(lambda z: any(math.isfinite(v) for v in z))
+temperature_grids = st.lists(st.floats(1e-300, 1e300, allow_nan=False), min_size=1, max_size=8).map(
+    np.array
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(extreme_logit_lists, st.one_of(st.none(), temperature_grids))
+def test_curves_are_bit_for_bit_the_per_temperature_softmax(logits, temperatures):
+    # Oracle: the per-temperature loop the one-pass computation replaces (core.softmax at each
+    # T, itself checked against scipy and mpmath in tests/test_core.py), at every extreme.
+    curves = temperature_curves(logits, temperatures)
+    expected = np.stack([softmax(logits, t) for t in curves.temperatures])
+    np.testing.assert_array_equal(curves.probs, expected)
+
+
+@pytest.mark.parametrize("grid", [[0.0, 1.0], [1.0, math.inf], [0.5, 2.0]])
+@pytest.mark.parametrize("logits", [[1e308, -1e308, 0.0], [2.0, -math.inf, 1.0]])
+def test_curves_at_the_limits_and_across_the_float_range(grid, logits):
+    curves = temperature_curves(logits, grid)
+    np.testing.assert_array_equal(curves.probs, [softmax(logits, t) for t in grid])
+    assert np.isfinite(curves.probs).all()
 
 
 def test_curves_with_a_masked_class():

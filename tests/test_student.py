@@ -123,3 +123,25 @@ def test_bad_arguments_are_refused_with_a_readable_message(split):
         st.train_student(np.full((10, 64), np.nan), y, N_CLASSES)
     with pytest.raises(ValueError, match="learning_rate"):
         st.train_student(x, y, N_CLASSES, learning_rate=0.0)
+
+
+def test_training_runs_on_one_blas_thread_and_restores_the_pool(monkeypatch):
+    # Oracle: threadpoolctl's own report of the BLAS pools, read inside the training loop.
+    from threadpoolctl import threadpool_info
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    before = blas_threads()
+    seen: list[list[int]] = []
+    real = st.cross_entropy_and_gradient
+
+    def spy(*args, **kwargs):
+        seen.append(blas_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(st, "cross_entropy_and_gradient", spy)
+    x = np.eye(4)
+    st.train_student(x, np.arange(4), 4, epochs=3)
+    assert seen and all(threads == [1] * len(threads) for threads in seen)
+    assert blas_threads() == before

@@ -11,6 +11,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from explorer import uploads
 from explorer.uploads import MAX_UPLOAD_BYTES, UploadError, parse_upload
@@ -274,3 +276,90 @@ def test_row_and_class_caps_are_enforced(monkeypatch):
     wide = np.column_stack([np.zeros((25, 1001)), LABELS])
     monkeypatch.undo()
     refused("m.npy", npy_bytes(wide), "1,001 logit columns; between 2 and 1,000")
+
+
+def careful_reading(name, data):
+    """The cell-by-cell csv-module reader alone (the oracle for numpy's fast path)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(uploads, "_fast_csv", lambda data, notes: None)
+        try:
+            return parse_upload(name, data)
+        except UploadError as error:
+            return str(error)
+
+
+def outcome(name, data):
+    try:
+        return parse_upload(name, data)
+    except UploadError as error:
+        return str(error)
+
+
+cells = st.one_of(
+    st.floats(-1e6, 1e6, allow_nan=False).map(repr),
+    st.integers(0, 3).map(str),
+    st.sampled_from(["", " 1.5 ", "nan", "inf", "-inf", "1e400", "abc", "=1+1", '"2"', "0x10"]),
+)
+csv_texts = st.builds(
+    lambda header, rows, newline, tail, blank: (
+        (header + newline if header else "")
+        + newline.join(",".join(row) for row in rows)
+        + (newline + newline if blank else "")
+        + tail
+    ),
+    header=st.sampled_from(["", "a,b,label", "a,label,b", "x,y,z"]),
+    rows=st.lists(st.lists(cells, min_size=2, max_size=4), min_size=1, max_size=30),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    tail=st.sampled_from(["", "\n", "\r\n"]),
+    blank=st.booleans(),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(csv_texts)
+def test_fast_csv_reading_gives_what_the_careful_reader_gives(text):
+    data = text.encode()
+    fast, careful = outcome("f.csv", data), careful_reading("f.csv", data)
+    if isinstance(careful, str):
+        assert fast == careful
+    else:
+        np.testing.assert_array_equal(fast.logits, careful.logits)
+        np.testing.assert_array_equal(fast.labels, careful.labels)
+        assert fast.notes == careful.notes
+
+
+def test_a_valid_table_takes_the_fast_path(monkeypatch):
+    taken = []
+    real = uploads._fast_csv
+    monkeypatch.setattr(uploads, "_fast_csv", lambda *a: taken.append(real(*a)) or taken[-1])
+    upload = parse_upload("m.csv", csv_bytes(TABLE, header="a,b,c,d,label"))
+    assert taken[0] is not None and upload.logits.shape == (25, 4)
+
+
+valid_texts = st.builds(
+    lambda logits, header, newline, spaces: (
+        (header + newline if header else "")
+        + newline.join(
+            ",".join([*(f"{spaces}{v!r}" for v in row), str(i % 3)]) for i, row in enumerate(logits)
+        )
+        + newline
+    ),
+    logits=st.lists(
+        st.lists(st.floats(-50, 50, allow_nan=False), min_size=3, max_size=3),
+        min_size=20,
+        max_size=40,
+    ),
+    header=st.sampled_from(["", "a,b,c,label"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    spaces=st.sampled_from(["", " "]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_texts)
+def test_fast_csv_reads_valid_tables_as_the_careful_reader_does(text):
+    data = text.encode()
+    fast, careful = parse_upload("v.csv", data), careful_reading("v.csv", data)
+    np.testing.assert_array_equal(fast.logits, careful.logits)
+    np.testing.assert_array_equal(fast.labels, careful.labels)
+    assert fast.notes == careful.notes

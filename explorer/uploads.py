@@ -141,8 +141,9 @@ def _label_column(header: list[str], notes: list[str]) -> int:
 def _fast_csv(data: bytes, notes: list[str]) -> tuple[np.ndarray, np.ndarray, _Layout] | None:
     """A plain numeric CSV (no quotes, no blank lines, every row as wide as the first, at most
     :data:`MAX_ROWS` rows) read by numpy's C parser: a 20 MB file of 200,000 rows is read in
-    0.3 s, where the csv module takes 2 s. None for anything else, which :func:`_parse_csv` then reads cell by cell, to say
-    exactly what is wrong and where; on any file both give the same table (a hypothesis test)."""
+    0.3 s, where the csv module takes 2 s. None for anything else, which :func:`_parse_csv`
+    then reads cell by cell, to say exactly what is wrong and where; on any file both give the
+    same table (a hypothesis test)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -10,18 +10,18 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from explorer.core import softmax
-from explorer.ngram import NGramModel, distinct_n, generate, mean_surprisal, repeated_ngram_rate
-from explorer.sampling import (
+from explorer.draw_stats import (
     ChiSquareResult,
     ConvergenceCurve,
     chi_square_test,
     class_counts,
     convergence_curve,
     empirical_tv,
-    gumbel_max_sample,
-    sample,
     wilson_interval,
 )
+from explorer.gumbel import gumbel_max_sample
+from explorer.ngram import NGramModel, distinct_n, generate, mean_surprisal, repeated_ngram_rate
+from explorer.sampling import sample
 
 GUMBEL_CHECK_DRAWS = 100_000  # Gumbel-max draws behind the "matches softmax" check
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from explorer import charts, physics_charts, physics_lab, sampling_charts
 from explorer.core import softmax
-from explorer.sampling import gumbel_race
+from explorer.gumbel import gumbel_race
 from explorer.temperature import compare, sweep_frames, temperature_curves
 
 DIGITS = [str(d) for d in range(10)]

@@ -10,8 +10,9 @@ import streamlit as st
 from explorer import charts, sampling_charts
 from explorer.core import entropy, softmax
 from explorer.corpus import MAX_CORPUS_CHARS, clean_corpus, default_corpus
+from explorer.decoding import decoding_stages
+from explorer.gumbel import gumbel_race, gumbel_softmax
 from explorer.ngram import display_token, fit_ngram
-from explorer.sampling import decoding_stages, gumbel_race, gumbel_softmax
 from explorer.sampling_lab import (
     GUMBEL_CHECK_DRAWS,
     compare_temperatures,

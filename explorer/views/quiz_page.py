@@ -52,10 +52,15 @@ def _hide() -> None:
 
 
 def _submit() -> None:
-    if ss.get(PICK) is None:
-        ss[UNANSWERED] = True  # say so on this run; the reveal waits for a choice
+    pick = ss.get(PICK)
+    choices = question(ss[QUIZ_KEY].question).choices
+    if isinstance(pick, int) and not isinstance(pick, bool) and 0 <= pick < len(choices):
+        save(QUIZ_KEY, commit(ss[QUIZ_KEY], pick))
     else:
-        save(QUIZ_KEY, commit(ss[QUIZ_KEY], ss[PICK]))
+        # No choice yet, or a stale one: pressing Next then Reveal before the new question has
+        # arrived sends the old question's answer (as its text). Ask, rather than guess.
+        ss[PICK] = None
+        ss[UNANSWERED] = True  # say so on this run; the reveal waits for a choice
 
 
 #: format_func values are kept in the session, which must pickle: dicts' get methods do.

@@ -47,7 +47,7 @@ import streamlit
 
 from benchmarks.server import AppServer, proc_cpu_seconds, proc_rss_bytes
 from benchmarks.timing import format_seconds, percentile
-from benchmarks.wsclient import Run, Session, is_loopback
+from benchmarks.wsclient import Run, Session, is_loopback, run_coroutine
 from deploy.cluster import Cluster, warm_up
 
 MAX_STUDENTS = 500
@@ -640,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{args.ramp:.3g} s ramp + "
                     f"{args.duration:g} s at {target.url}"
                 )
-                phase = asyncio.run(run_phase(target, students, args))
+                phase = run_coroutine(run_phase(target, students, args))
             phases.append(phase)
             say(f"K={students}: " + " ".join(row(phase)))
             if not phase.passed and not args.keep_going:

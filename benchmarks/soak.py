@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from benchmarks.server import AppServer
-from benchmarks.wsclient import Session
+from benchmarks.wsclient import Session, run_coroutine
 
 MAX_SESSIONS = 5_000
 MAX_CONCURRENCY = 64
@@ -93,12 +93,12 @@ def soak(sessions: int, concurrency: int, ttl: int, seed: int = 0) -> SoakResult
         log = Path(folder) / "soak-server.log"
         ttl_arg = ("--server.disconnectedSessionTTL", str(ttl))
         with AppServer.start(log, *ttl_arg) as server:
-            warm_errors = asyncio.run(run_sessions(server.url, 2 * len(VISITS), 2, seed + 1))
+            warm_errors = run_coroutine(run_sessions(server.url, 2 * len(VISITS), 2, seed + 1))
             time.sleep(ttl + SETTLE_SECONDS)
             before = server.rss_bytes()
             started = time.monotonic()
             soaking = run_sessions(server.url, sessions, concurrency, seed)
-            errors = warm_errors + asyncio.run(asyncio.wait_for(soaking, MAX_SECONDS))
+            errors = warm_errors + run_coroutine(asyncio.wait_for(soaking, MAX_SECONDS))
             seconds = time.monotonic() - started
             time.sleep(ttl + SETTLE_SECONDS)
             return SoakResult(sessions, errors, seconds, before, server.rss_bytes())

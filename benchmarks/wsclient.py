@@ -32,6 +32,7 @@ itself, after ``st.switch_page`` for instance, and the client waits for that one
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import ipaddress
 import time
@@ -65,6 +66,21 @@ SETTABLE = (
 
 class ProtocolError(RuntimeError):
     """The server answered something this client cannot follow (or not at all)."""
+
+
+def run_coroutine(coroutine):
+    """``asyncio.run(coroutine)``, also where an event loop already runs in this thread.
+
+    Playwright's sync API keeps a loop running in the main thread while a browser is open (the
+    browser tests' session-wide fixture), and ``asyncio.run`` refuses to start a second one
+    there; then the coroutine runs on its own loop in a worker thread.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 def is_loopback(url: str) -> bool:

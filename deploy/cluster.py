@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from benchmarks.server import AppServer, ServerError, free_port, healthy, proc_cpu_seconds
-from benchmarks.wsclient import Session
+from benchmarks.wsclient import Session, run_coroutine
 
 DEPLOY_DIR = Path(__file__).resolve().parent
 TEMPLATE = DEPLOY_DIR / "haproxy.cfg"
@@ -181,7 +181,7 @@ class Cluster:
         problems: list[str] = []
         try:
             if warm:
-                problems = asyncio.run(warm_up([backend.url for backend in backends]))
+                problems = run_coroutine(warm_up([backend.url for backend in backends]))
             config = workdir / "haproxy.cfg"
             config.write_text(
                 render_config(

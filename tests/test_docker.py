@@ -5,7 +5,6 @@ and nothing else, starts an app whose pages work and whose HEALTHCHECK passes. A
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import shlex
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.server import free_port, healthy
-from benchmarks.wsclient import Session
+from benchmarks.wsclient import Session, run_coroutine
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("", "sampling_page", "physics_page", "applications_page", "quiz_page")
@@ -149,7 +148,7 @@ def test_the_entrypoint_on_the_copied_files_serves_every_page(tmp_path):
                     errors.append(s.last.error)
             return errors
 
-        assert asyncio.run(every_page()) == [None] * len(PAGES)
+        assert run_coroutine(every_page()) == [None] * len(PAGES)
     finally:
         server.terminate()
         try:
@@ -187,7 +186,7 @@ def test_the_page_check_would_notice_a_file_left_out(tmp_path, missing):
             async with await Session.open(f"http://127.0.0.1:{port}", page, "present=1") as s:
                 return s.last.error
 
-        error = asyncio.run(open_it())
+        error = run_coroutine(open_it())
         assert error is not None and error.startswith("exception in the page"), error
     finally:
         server.terminate()

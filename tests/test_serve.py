@@ -9,7 +9,6 @@ Needs Debian's haproxy: skipped without it, failed without it under ``CI=true``.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import os
@@ -24,7 +23,7 @@ import pytest
 
 from benchmarks import loadtest
 from benchmarks.server import free_port, healthy, proc_cpu_seconds
-from benchmarks.wsclient import Session, http_get
+from benchmarks.wsclient import Session, http_get, run_coroutine
 from deploy.cluster import find_haproxy, haproxy_stats, render_config
 
 pytestmark = pytest.mark.e2e
@@ -109,7 +108,7 @@ def test_the_config_template_is_valid_for_haproxy(haproxy, tmp_path):
 
 
 def test_health_through_the_balancer_sets_the_sticky_cookie(served):
-    response = asyncio.run(http_get(f"{served.url}/_stcore/health"))
+    response = run_coroutine(http_get(f"{served.url}/_stcore/health"))
     assert response.status == 200 and response.body == b"ok"
     backend = response.cookies()["STSERVER"]
     assert backend in served.apps
@@ -136,7 +135,7 @@ def test_sessions_stick_to_one_backend_and_spread_over_both(served):
             for session in sessions:
                 await session.close()
 
-    pairs, reloads = asyncio.run(scenario())
+    pairs, reloads = run_coroutine(scenario())
     assert all(cookie == served_by for cookie, served_by in pairs), pairs
     assert reloads == [served_by for _, served_by in pairs]  # a reload finds its backend
     assert {served_by for _, served_by in pairs} == set(served.apps)  # both got students
@@ -158,7 +157,7 @@ def test_a_cookie_pins_the_backend(served):
         return found
 
     for name in served.apps:
-        assert asyncio.run(scenario(name)) == [name] * 3
+        assert run_coroutine(scenario(name)) == [name] * 3
 
 
 def test_the_load_test_through_the_balancer_measures_both_processes(served):

@@ -8,6 +8,7 @@ sends after the slider moved must be the entropy of softmax(z / T) at the new T.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import doctest
 import urllib.parse
 
@@ -28,6 +29,7 @@ from benchmarks.wsclient import (
     Session,
     cookie_header,
     is_loopback,
+    run_coroutine,
     stream_url,
     widget_state,
 )
@@ -46,7 +48,7 @@ def query(session: Session) -> dict[str, str]:
 
 
 def run_async(coroutine):
-    return asyncio.run(coroutine)
+    return run_coroutine(coroutine)
 
 
 # --- without a server --------------------------------------------------------------------------
@@ -275,3 +277,26 @@ def test_a_stale_quiz_answer_asks_again_instead_of_failing(app_url):
     alerts = [element.alert.body for kind, element in revealed.elements() if kind == "alert"]
     assert any("Choose an answer first" in body for body in alerts)
     assert "Hide the answer and try it" not in revealed.labels()
+
+
+def test_run_coroutine_works_where_a_loop_already_runs():
+    """Playwright's sync API keeps a loop running in the main thread; asyncio.run refuses there."""
+
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    async def inside_a_running_loop() -> int:
+        with pytest.raises(RuntimeError, match="running event loop"):
+            coroutine = answer()
+            try:
+                asyncio.run(coroutine)
+            finally:
+                coroutine.close()
+        return run_coroutine(answer())
+
+    def in_a_fresh_thread() -> tuple[int, int]:  # no loop runs there, whatever ran before here
+        return run_coroutine(answer()), asyncio.run(inside_a_running_loop())
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as worker:
+        assert worker.submit(in_a_fresh_thread).result() == (42, 42)

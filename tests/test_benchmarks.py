@@ -9,6 +9,7 @@ the marks follow from the numbers.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.__main__ import format_value
 from benchmarks.timing import Row, format_seconds, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,8 +79,11 @@ def benchmarks(*args: str, timeout: float) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def quick_table() -> list[str]:
-    """The lines of the table ``--quick`` prints (the one slow step of this file)."""
-    result = benchmarks("--quick", timeout=600)
+    """The lines of the table ``--quick`` prints (the one slow step of this file), without the
+    browser rows: they need Chromium (tests/e2e/test_benchmark_browser.py runs them)."""
+    result = benchmarks(
+        "--quick", "--only", "core", "--only", "pages", "--only", "experiments", timeout=600
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     assert "Traceback" not in result.stderr, result.stderr[-4000:]
     return result.stdout.splitlines()
@@ -136,7 +141,9 @@ def test_json_rows_and_marks_follow_from_the_numbers():
             assert row["passed"] == (ratio <= 1.2), row
 
 
-@pytest.mark.parametrize("args", [["--runs", "0"], ["--only", "everything"]])
+@pytest.mark.parametrize(
+    "args", [["--runs", "0"], ["--only", "everything"], ["--moves", "0"], ["--sessions", "1001"]]
+)
 def test_bad_options_are_refused_before_anything_runs(args):
     result = benchmarks(*args, timeout=120)
     assert result.returncode == 2
@@ -144,7 +151,38 @@ def test_bad_options_are_refused_before_anything_runs(args):
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("ci", ["true", ""])
+def test_without_chromium_the_browser_group_says_so_in_one_line(ci):
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--only", "browser"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=os.environ | {"CHROMIUM_PATH": "/nowhere/chromium", "CI": ci},
+    )
+    assert result.returncode == (1 if ci == "true" else 0)  # CI must have its browser
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("browser rows skipped: no Chromium at /nowhere/chromium"), line
+    assert "BROWSER — skipped: no Chromium at /nowhere/chromium" in result.stdout
+
+
 # --- the helpers, against values worked out by hand --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (0.0456, "s", "45.6 ms"),
+        (29.96, "fps", "30 fps"),
+        (22.449, "fps", "22.4 fps"),
+        (235 * 2**20 + 2**19 - 1, "bytes", "235 MiB"),
+        (None, "fps", "—"),
+    ],
+)
+def test_format_value(value, unit, text):
+    assert format_value(value, unit) == text
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+# The system Chromium and its flags, shared with the browser benchmarks; never a download.
+from benchmarks.browser import CHROMIUM_ARGS, DEFAULT_CHROMIUM, VIEWPORT
 from benchmarks.server import AppServer, ServerError
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -23,18 +25,6 @@ REPO_ROOT = E2E_DIR.parents[1]
 ARTIFACTS = E2E_DIR / "artifacts"
 SERVER_LOG = ARTIFACTS / "streamlit-server.log"
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-VIEWPORT = {"width": 1400, "height": 1000}
 
 SERVER_START_TIMEOUT = 60.0  # seconds until /_stcore/health must answer "ok"
 APP_READY_TIMEOUT = 30_000  # ms for the first script run to finish

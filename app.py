@@ -1,11 +1,8 @@
 """Softmax Temperature Explorer: page configuration and navigation, nothing else."""
 
-# Imported here, before any page: when a class opens the link at once on a fresh server, the
-# sessions' threads import these concurrently, and plotly then read a half-imported pandas
-# ("partially initialized module", 4 of 10 sessions). Importing them first makes the others wait.
-import pandas  # noqa: F401
-import plotly.graph_objects  # noqa: F401
 import streamlit as st
+
+from explorer.views import warm_start  # noqa: F401  (once per process: shared imports, gc.freeze)
 
 st.set_page_config(
     page_title="Softmax temperature explorer",

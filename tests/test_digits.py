@@ -77,3 +77,10 @@ def test_presets_are_what_they_say(experiment):
     wrong = found["Confident and wrong"]
     assert wrong.label != wrong.predicted == probs[wrong.index].argmax()
     assert wrong.label == experiment.split.y_test[wrong.index]
+
+
+def test_shipped_test_labels_are_the_splits():
+    # Oracle: the split itself (scikit-learn's data and train_test_split at the fixed seed).
+    from explorer.digits_labels import TEST_LABELS
+
+    assert tuple(int(y) for y in digits.load_split().y_test) == TEST_LABELS

@@ -12,6 +12,7 @@ import streamlit as st
 from explorer import digits
 from explorer.core import softmax
 from explorer.digits_charts import digit_image
+from explorer.digits_labels import TEST_LABELS
 from explorer.state import ExplorerState, values_text
 from explorer.views import controls
 from explorer.views.session import STATE_KEY
@@ -36,9 +37,8 @@ def experiment() -> digits.DigitsExperiment:
 @functools.cache  # one small tuple per process; the split is fixed (not per user)
 def _test_image_names() -> tuple[str, ...]:
     """The picker's 360 option names, built once: format_func runs for every option on every
-    rerun, and a cached-function call each time cost the Explorer ~20 ms per rerun."""
-    labels = digits.load_split().y_test
-    return tuple(f"Test image {i} ({digits.spoken(int(y))})" for i, y in enumerate(labels))
+    rerun. From the shipped labels, so that a first page load does not import scikit-learn."""
+    return tuple(f"Test image {i} ({digits.spoken(y)})" for i, y in enumerate(TEST_LABELS))
 
 
 def _option_name(option: str | int) -> str:

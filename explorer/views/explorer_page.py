@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from explorer import charts, export
@@ -136,6 +135,8 @@ if view == "curves":
     )
 
 elif view == "steps":
+    import pandas as pd  # here, not at the top: ~0.4 s of the first page load, for one view
+
     table = pd.DataFrame(
         step_table(state.logits, temperature), index=pd.Index(labels, name="class")
     )

@@ -18,12 +18,14 @@ the temperature, half test it).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
 import warnings
 import zipfile
 from dataclasses import dataclass
+from tokenize import TokenError
 
 import numpy as np
 import scipy.special
@@ -101,16 +103,37 @@ def _is_number(cell: str) -> bool:
     return True
 
 
+def _not_utf8(data: bytes) -> str:
+    """Why bytes that are not UTF-8 text (or hold NULs) cannot be read as CSV, in a sentence:
+    UTF-16 or UTF-32 text (Excel's "Unicode text"), other text such as Latin-1, or binary."""
+    resave = "save it as UTF-8 (in Excel: CSV UTF-8) and upload it again."
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return f"This CSV file is UTF-32 text; {resave}"
+    sample = data[:4096]
+    odd, even = sample[1::2], sample[0::2]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(sample) >= 8
+        and min(odd.count(0) / len(odd), even.count(0) / len(even)) < 0.1
+        and max(odd.count(0) / len(odd), even.count(0) / len(even)) > 0.9
+    ):
+        return f"This CSV file is UTF-16 text; {resave}"
+    controls = sum(byte < 9 or 13 < byte < 32 or byte == 127 for byte in sample)
+    if sample and 0 not in sample and controls <= 0.01 * len(sample):
+        return f"This CSV file is not UTF-8 text (perhaps Latin-1); {resave}"
+    return "This file is not text, so it cannot be a CSV file: check its format."
+
+
 def _csv_records(data: bytes) -> tuple[list[list[str]], list[int]]:
     """The non-blank records of a CSV file and the line number of each."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = ""
+        raise UploadError(_not_utf8(data)) from None
     if not text or "\x00" in text:
-        raise UploadError("This file is not text, so it cannot be a CSV file: check its format.")
+        raise UploadError(_not_utf8(data))
     records, lines = [], []
-    reader = csv.reader(io.StringIO(text))
+    # newline=None: lines may end in \r\n, \n or a lone \r (Excel's "CSV (Macintosh)").
+    reader = csv.reader(io.StringIO(text, newline=None))
     try:
         for record in reader:
             if any(cell.strip() for cell in record):
@@ -119,6 +142,11 @@ def _csv_records(data: bytes) -> tuple[list[list[str]], list[int]]:
                 if len(records) > MAX_ROWS + 1:
                     raise UploadError(f"The file has more than {MAX_ROWS:,} rows, the limit.")
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise UploadError(
+                f"Line {reader.line_num} of the CSV file has a cell of more than "
+                f"{csv.field_size_limit():,} characters, which cannot be a number."
+            ) from None
         raise UploadError(
             f"Line {reader.line_num} of the CSV file cannot be read ({error})."
         ) from None
@@ -241,7 +269,9 @@ def _read_npy(data: bytes, what: str) -> np.ndarray:
             shape, _, dtype = np.lib.format.read_array_header_2_0(stream)
         else:
             raise UploadError(f"{what} uses .npy format version {version}, which is not read.")
-    except (ValueError, SyntaxError, OSError):
+    except UploadError:
+        raise  # (a ValueError too: without this, the version's message would be lost)
+    except (ValueError, SyntaxError, OSError, TokenError):  # numpy tokenizes old headers
         raise UploadError(f"{what} has a damaged .npy header.") from None
     if dtype.hasobject:
         raise UploadError(
@@ -321,8 +351,8 @@ def _check_sizes(logits: np.ndarray) -> None:
     n, k = logits.shape
     if n < MIN_ROWS:
         raise UploadError(
-            f"The file has {n} rows; at least {MIN_ROWS} are needed (half to fit the "
-            "temperature, half to test it)."
+            f"The file has {n} row{'' if n == 1 else 's'}; at least {MIN_ROWS} are needed (half "
+            "to fit the temperature, half to test it)."
         )
     if n > MAX_ROWS:
         raise UploadError(f"The file has {n:,} rows; the limit is {MAX_ROWS:,}.")
@@ -429,9 +459,10 @@ def parse_upload(filename: str, data: bytes) -> Upload:
     if not data:
         raise UploadError("The file is empty.")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError(
-            f"The file is {len(data) / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES / 1e6:g} MB."
-        )
+        size = f"{len(data) / 1e6:.1f} MB"
+        if size == f"{MAX_UPLOAD_BYTES / 1e6:.1f} MB":  # just over: "20.0 MB" would not say it
+            size = f"{len(data):,} bytes"
+        raise UploadError(f"The file is {size}; the limit is {MAX_UPLOAD_BYTES / 1e6:g} MB.")
     extension = str(filename).rsplit(".", 1)[-1].lower() if "." in str(filename) else ""
     notes: list[str] = []
     if extension == "csv":

@@ -13,15 +13,16 @@ from explorer.applications_state import (
     ApplicationsState,
 )
 from explorer.views.safe_text import literal
-from explorer.views.widgets import field_errors, plot
+from explorer.views.widgets import field_errors, number_list, plot
 
 #: Widget key → URL parameter, for the page to seed and read.
 WIDGETS = {"a_temps": "Ts", "a_runs": "runs", "a_steps": "steps", "a_seed": "seed"}
+WINDOW = 100  # the policies are judged on their last 100 steps (all of them, if fewer)
 
 
 def seed_values(lab: ApplicationsState) -> dict[str, object]:
     return {
-        "a_temps": ", ".join(f"{t:g}" for t in lab.bandit_temperatures),
+        "a_temps": number_list(lab.bandit_temperatures),
         "a_runs": lab.runs,
         "a_steps": lab.steps,
         "a_seed": lab.seed,
@@ -54,10 +55,13 @@ def show(lab: ApplicationsState, errors: dict[str, str]) -> None:
     cols[3].number_input("Seed", min_value=0, max_value=MAX_SEED, step=1, key="a_seed")
     field_errors(errors, WIDGETS.values())
     results = comparison(lab.bandit_temperatures, lab.runs, lab.steps, lab.seed)
-    winner = bandit.best(results)
-    finder = max(bandit.final_scores(results), key=lambda score: score.final_optimal_share)
+    window = min(WINDOW, lab.steps)  # a link may ask for fewer steps than the window
+    scores = bandit.final_scores(results, window)
+    winner = bandit.best(results, window)
+    finder = max(scores, key=lambda score: score.final_optimal_share)
     metrics = st.columns(3)
-    metrics[0].metric("Winner (last 100 steps)", winner.label)
+    last = "last step" if window == 1 else f"last {window} steps"
+    metrics[0].metric(f"Winner ({last})", winner.label)
     metrics[1].metric(
         "Its average reward",
         f"{winner.final_reward:.3f}",
@@ -70,15 +74,15 @@ def show(lab: ApplicationsState, errors: dict[str, str]) -> None:
     )
     plot(
         bandit_charts.final_reward_against_temperature(
-            bandit.final_scores(results), best_possible=results[0].optimal_value
+            scores, best_possible=results[0].optimal_value
         ),
         alt=f"Final reward against temperature: {winner.label} earns the most.",
     )
-    st.markdown(literal(bandit.explain(results)))
+    st.markdown(literal(bandit.explain(results, window)))
     plot(
         bandit_charts.reward_curves(results),
         alt=f"Average reward against steps: {winner.label} ends highest, "
-        f"{winner.final_reward:.2f} over the last 100 steps.",
+        f"{winner.final_reward:.2f} over the {last}.",
     )
     plot(
         bandit_charts.optimal_share_curves(results),

@@ -38,7 +38,7 @@ from explorer.temperature import TEMPERATURE_STOPS, nearest_stop
 from explorer.views import controls
 from explorer.views.safe_text import literal
 from explorer.views.session import STATE_KEY, load, load_state, save, write_link
-from explorer.views.widgets import plot
+from explorer.views.widgets import field_errors, number_list, plot
 
 LAB_KEY = "sampling_state"
 SECTION_NAMES = {
@@ -97,7 +97,7 @@ controls.seed(
         "s_prompt": lab.prompt,
         "s_order": lab.order,
         "s_length": lab.length,
-        "s_temps": ", ".join(f"{t:g}" for t in lab.text_temperatures),
+        "s_temps": number_list(lab.text_temperatures),
     },
     arrived,
     hidden=tuple(key for key, shown in SHOWN_ONLY_IN.items() if shown != ss.get("s_section")),
@@ -371,9 +371,7 @@ with right:
         )
         cols[2].number_input("Length", min_value=1, max_value=MAX_LENGTH, key="s_length")
         cols[3].text_input("Temperatures", key="s_temps", help="Up to 4, by commas.")
-        for name in ("prompt", "order", "len", "Ts"):
-            if name in lab_errors:
-                st.error(literal(lab_errors[name]), icon=":material/error:")
+        field_errors(lab_errors, ("prompt", "order", "len", "Ts"))
         model = fitted_model(corpus, lab.order)
         runs = compare_temperatures(model, lab.prompt, lab.length, lab.text_temperatures, seed)
         for column, run in zip(st.columns(len(runs)), runs, strict=True):

@@ -16,13 +16,13 @@ Bad arguments raise ``ValueError`` naming the argument.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from explorer.checks import check_count, check_seed
+from explorer.checks import check_count, check_seed, real_array
 from explorer.core import entropy, softmax
 
 __all__ = [
@@ -91,8 +91,8 @@ class QueryWeights:
 def _as_matrix(values: ArrayLike, name: str, rows_cap: int) -> np.ndarray:
     """A finite (rows, d) float array with 1 ≤ rows ≤ ``rows_cap`` and 1 ≤ d ≤ MAX_DIMENSION."""
     try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
+        array = real_array(values, name)
+    except TypeError:
         raise ValueError(f"{name} must be an array of real numbers") from None
     if array.ndim == 1:
         array = array[None, :]
@@ -136,7 +136,13 @@ def attention_weights(queries: ArrayLike, keys: ArrayLike, *, scale: bool = True
             f"queries and keys must have the same dimension d, got {q.shape[1]} and {k.shape[1]}"
         )
     temperature = math.sqrt(q.shape[1]) if scale else 1.0
-    return softmax(q @ k.T, temperature=temperature, axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scores = q @ k.T
+    if not np.isfinite(scores).all():  # finite vectors whose dot product is not
+        raise ValueError(
+            "queries · keys is beyond the float range (about 1.8e308): use smaller queries or keys"
+        )
+    return softmax(scores, temperature=temperature, axis=1)
 
 
 def _scores_by_dimension(
@@ -164,12 +170,15 @@ def _scores_by_dimension(
 
 
 def _check_dimensions(dimensions: Sequence[int]) -> np.ndarray:
+    if isinstance(dimensions, (str, bytes)) or not isinstance(dimensions, Iterable):
+        raise TypeError(f"dimensions must be a list of whole numbers, got {dimensions!r:.60}")
     values = list(dimensions)
     if not 1 <= len(values) <= MAX_DIMENSION_COUNT:
         raise ValueError(
             f"dimensions must list 1 to {MAX_DIMENSION_COUNT} values, got {len(values)}"
         )
-    return np.array([check_count(d, "each dimension d", MAX_DIMENSION) for d in values])
+    name = "each dimension d in dimensions"
+    return np.array([check_count(d, name, MAX_DIMENSION) for d in values])
 
 
 def entropy_against_dimension(

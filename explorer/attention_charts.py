@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from explorer.attention import EntropyAgainstDimension, QueryWeights
 from explorer.charts import CURRENT, LEGEND_ON_TOP, LIMIT, PROBABILITY_AXIS, SECOND
+from explorer.checks import check_count, check_fields, check_number, check_vector
 
 MARGIN = dict(t=70, b=45, l=60, r=20)
 SCALED_NAME, UNSCALED_NAME = "scaled: softmax(q·k / √d)", "unscaled: softmax(q·k)"
@@ -36,12 +39,30 @@ def _against_dimension(
     return fig
 
 
+def _check_result(result: EntropyAgainstDimension) -> None:
+    check_fields(result, EntropyAgainstDimension, "result")
+    check_count(result.keys, "result.keys", 10**6)
+    check_count(result.queries, "result.queries", 10**9)
+    if not (result.dimensions > 0).all():
+        raise ValueError("result.dimensions must be above 0 (a log axis)")
+    most = math.log(result.keys) * (1 + 1e-12)  # the entropy of uniform weights
+    check_number(result.uniform_entropy, "result.uniform_entropy", 0, most)
+    for name, high in (
+        ("scaled_entropy", most),
+        ("unscaled_entropy", most),
+        ("scaled_max_weight", 1),
+        ("unscaled_max_weight", 1),
+    ):
+        check_vector(getattr(result, name), f"result.{name}", low=0, high=high)
+
+
 def entropy_against_dimension(result: EntropyAgainstDimension) -> go.Figure:
     """Mean entropy of the attention weights against d, scaled and unscaled, with ln(keys).
 
     The dotted line is the uniform weights' entropy ln(keys), the most there can be; 0 is
     one-hot.
     """
+    _check_result(result)
     fig = _against_dimension(
         result,
         result.scaled_entropy,
@@ -62,6 +83,7 @@ def entropy_against_dimension(result: EntropyAgainstDimension) -> go.Figure:
 
 def max_weight_against_dimension(result: EntropyAgainstDimension) -> go.Figure:
     """Mean largest attention weight against d, scaled and unscaled: 1 is one-hot."""
+    _check_result(result)
     fig = _against_dimension(
         result,
         result.scaled_max_weight,
@@ -82,6 +104,9 @@ def max_weight_against_dimension(result: EntropyAgainstDimension) -> go.Figure:
 
 def query_weights(example: QueryWeights) -> go.Figure:
     """One query's attention weights over its keys at one d: scaled beside unscaled (bars)."""
+    check_fields(example, QueryWeights, "example")
+    if example.scaled.ndim != 1 or example.scaled.size == 0:
+        raise ValueError("example.scaled must hold one weight per key")
     labels = [f"k{j + 1}" for j in range(len(example.scaled))]
     fig = go.Figure()
     for name, weights, color in (

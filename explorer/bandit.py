@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from numbers import Real
 
@@ -30,7 +30,7 @@ import numpy as np
 import scipy.integrate
 import scipy.stats
 
-from explorer.checks import check_count, check_seed
+from explorer.checks import check_count, check_real, check_seed, real_array
 from explorer.core import softmax
 
 __all__ = [
@@ -117,7 +117,7 @@ def _check_parameter(policy: str, parameter: float) -> float:
     name, high = ("temperature", MAX_TEMPERATURE) if policy == "softmax" else ("epsilon", 1.0)
     if isinstance(parameter, (bool, np.bool_)) or not isinstance(parameter, Real):
         raise ValueError(f"{name} must be a number from 0 to {high:g}, got {parameter!r}")
-    value = float(parameter)
+    value = check_real(parameter, name)
     if not 0 <= value <= high:  # NaN fails too
         raise ValueError(f"{name} must be from 0 to {high:g}, got {value!r}")
     return value
@@ -146,6 +146,21 @@ def choice_probabilities(policy: str, parameter: float, estimates: np.ndarray) -
     """
     policy = _check_policy(policy)
     parameter = _check_parameter(policy, parameter)
+    return _choice_probabilities(policy, parameter, _table(estimates, "estimates"))
+
+
+def _table(values: object, name: str) -> np.ndarray:
+    """A non-empty finite (runs, arms) float array, or raise naming ``name``."""
+    array = real_array(values, name)
+    if array.ndim != 2 or array.size == 0:
+        raise ValueError(f"{name} must be a non-empty (runs, arms) table, got shape {array.shape}")
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite numbers (found NaN or inf)")
+    return array
+
+
+def _choice_probabilities(policy: str, parameter: float, estimates: np.ndarray) -> np.ndarray:
+    """:func:`choice_probabilities` for checked arguments (the simulation's inner loop)."""
     if policy == "softmax":
         return softmax(estimates, temperature=parameter, axis=1)
     greedy = softmax(estimates, temperature=0, axis=1)  # ties share the greedy mass
@@ -159,6 +174,17 @@ def draw_arms(probs: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     of the row, so arm ``i`` comes with probability ``probs[r, i]``; an arm of probability 0 is
     never drawn.
     """
+    probs = _table(probs, "probs")
+    if (probs < 0).any() or not (probs.sum(axis=1) > 0).all():
+        raise ValueError("probs must be ≥ 0 with a positive sum in each row")
+    u = real_array(uniforms, "uniforms")
+    if u.shape != (len(probs),) or not ((u >= 0) & (u < 1)).all():
+        raise ValueError(f"uniforms must be {len(probs):,} numbers in [0, 1), one per row of probs")
+    return _draw_arms(probs, u)
+
+
+def _draw_arms(probs: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """:func:`draw_arms` for checked arguments (the simulation's inner loop)."""
     cdf = np.cumsum(probs, axis=1)
     below = cdf <= (uniforms * cdf[:, -1])[:, None]
     return np.minimum(below.sum(axis=1), probs.shape[1] - 1)
@@ -224,8 +250,8 @@ def run_bandit(
     rows = np.arange(runs)
     average_reward, optimal_share = np.empty(steps), np.empty(steps)
     for step in range(steps):
-        probs = choice_probabilities(policy, parameter, estimates)
-        actions = draw_arms(probs, rng.random(runs))
+        probs = _choice_probabilities(policy, parameter, estimates)
+        actions = _draw_arms(probs, rng.random(runs))
         rewards = true_values[rows, actions] + rng.standard_normal(runs)
         pulls[rows, actions] += 1
         # Incremental sample average: Q ← Q + (R − Q) / n (S&B eq. 2.3).
@@ -266,7 +292,8 @@ def compare(
     >>> [r.label for r in compare([0.1], [0.0], runs=10, steps=5)]
     ['softmax T = 0.1', 'ε-greedy ε = 0']
     """
-    temperatures, epsilons = list(temperatures), list(epsilons)
+    temperatures = _parameter_list(temperatures, "temperatures")
+    epsilons = _parameter_list(epsilons, "epsilons")
     count = len(temperatures) + len(epsilons)
     if not 1 <= count <= MAX_POLICIES:
         raise ValueError(
@@ -282,6 +309,23 @@ def compare(
     ]
 
 
+def _parameter_list(values: Sequence[float], name: str) -> list:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a list of numbers, got {values!r:.60}")
+    return list(values)
+
+
+def _check_results(results: Sequence[BanditResult]) -> list[BanditResult]:
+    if isinstance(results, (str, bytes)) or not isinstance(results, Iterable):
+        raise TypeError(f"results must be a list of bandit results, got {results!r:.60}")
+    results = list(results)
+    if not results:
+        raise ValueError("results is empty: run at least one policy first")
+    if not all(isinstance(result, BanditResult) for result in results):
+        raise TypeError("results must hold bandit results (from run_bandit or compare)")
+    return results
+
+
 def final_scores(results: Sequence[BanditResult], window: int = 100) -> list[FinalScore]:
     """Mean reward and best-arm share over each result's last ``window`` steps (1 … steps).
 
@@ -291,8 +335,7 @@ def final_scores(results: Sequence[BanditResult], window: int = 100) -> list[Fin
     >>> score.label, score.window
     ('ε-greedy ε = 1', 10)
     """
-    if not results:
-        raise ValueError("results is empty: run at least one policy first")
+    results = _check_results(results)
     steps = min(len(result.average_reward) for result in results)
     window = check_count(window, "window", steps)
     return [
@@ -340,6 +383,7 @@ def explain(results: Sequence[BanditResult], window: int = 100) -> str:
     in ``results`` are the "too cold" and "too hot" examples, when they are colder or hotter
     than the best softmax temperature; the best ε-greedy is the reference.
     """
+    results = _check_results(results)
     scores = final_scores(results, window)
     first = results[0]
     winner = max(scores, key=lambda score: score.final_reward)

@@ -14,13 +14,17 @@ from plotly.colors import sample_colorscale
 
 from explorer.bandit import BanditResult, FinalScore
 from explorer.charts import CURRENT, LEGEND_ON_TOP, LIMIT, SECOND, plain
+from explorer.checks import check_count, check_fields, check_number
 
+_LARGEST = float(np.finfo(float).max)
 MARGIN = dict(t=70, b=45, l=60, r=20)
 CURVES_MARGIN = dict(t=120, b=45, l=60, r=20)  # room for the title above a two-row legend
 
 
 def _ramp(scale: str, count: int, low: float, high: float) -> list[str]:
     """``count`` colours evenly spread over ``low`` … ``high`` of a plotly colour scale."""
+    if count == 0:  # (sample_colorscale would give one colour for no points)
+        return []
     return sample_colorscale(scale, list(np.linspace(low, high, count)) if count > 1 else [low])
 
 
@@ -40,7 +44,18 @@ def _line_styles(results: Sequence[BanditResult]) -> list[dict]:
     return styles
 
 
+def _check_results(results: Sequence[BanditResult]) -> None:
+    if isinstance(results, str) or not isinstance(results, Sequence):
+        raise TypeError(f"results must be a list of BanditResult, got {type(results).__name__}")
+    if not results:
+        raise ValueError("results is empty: give at least one policy's result")
+    for result in results:
+        check_fields(result, BanditResult, "results")
+        check_count(result.runs, "results.runs", 10**9)
+
+
 def _curves(results: Sequence[BanditResult], values: str, hover: str) -> go.Figure:
+    _check_results(results)
     fig = go.Figure()
     for result, style in zip(results, _line_styles(results), strict=True):
         y = getattr(result, values)
@@ -95,6 +110,12 @@ def final_reward_against_temperature(
     ``T = 0`` (greedy) and every ε-greedy policy are horizontal dashed lines for reference, and
     ``best_possible`` (optional) a dotted one.
     """
+    if isinstance(scores, str) or not isinstance(scores, Sequence):
+        raise TypeError(f"scores must be a list of FinalScore, got {type(scores).__name__}")
+    for score in scores:
+        check_fields(score, FinalScore, "scores")
+    if best_possible is not None:
+        best_possible = check_number(best_possible, "best_possible", -_LARGEST, _LARGEST)
     on_axis = sorted(
         (s for s in scores if s.policy == "softmax" and s.parameter > 0), key=lambda s: s.parameter
     )

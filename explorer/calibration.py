@@ -22,11 +22,13 @@ from numbers import Integral, Real
 import numpy as np
 from numpy.typing import ArrayLike
 
+from explorer.checks import check_real, real_array
 from explorer.core import _check_probs, log_softmax, softmax
 
 __all__ = [
     "MAX_BINS",
     "MAX_CLASSES",
+    "MAX_CURVE_TEMPERATURES",
     "MAX_CURVE_WORK",
     "MAX_ENTRIES",
     "MAX_ROWS",
@@ -57,6 +59,8 @@ MAX_ENTRIES = 20_000_000
 MAX_BINS = 100
 #: Most temperatures × logits one :func:`nll_curve` call evaluates (about a second of work).
 MAX_CURVE_WORK = 100_000_000
+#: Most temperatures one :func:`nll_curve` call takes (each costs ~11 µs even on a tiny table).
+MAX_CURVE_TEMPERATURES = 10_000
 #: Fewest rows :func:`split_rows` splits: half to fit T, half to test it.
 MIN_ROWS = 20
 #: The interval :func:`fit_temperature` searches, in the units of the logits.
@@ -90,25 +94,38 @@ def _check_shape(array: np.ndarray, name: str) -> None:
         )
 
 
-def _check_labels(labels: ArrayLike, rows: int, classes: int, name: str = "labels") -> np.ndarray:
-    """Labels as an int64 vector of length ``rows``, each in ``0 … classes − 1``."""
-    array = np.asarray(labels)
+def _check_labels(
+    labels: ArrayLike, rows: int, classes: int, name: str = "labels", table: str = "logits"
+) -> np.ndarray:
+    """Labels as an int64 vector of length ``rows`` (those of ``table``), each in
+    ``0 … classes − 1``."""
+    try:
+        array = np.asarray(labels)
+    except (TypeError, ValueError):  # ragged nested lists
+        raise ValueError(
+            f"{name} must be a list of {rows:,} class numbers, one per row of {table}."
+        ) from None
     if array.ndim != 1 or len(array) != rows:
-        raise ValueError(f"{name} must be a list of {rows:,} class numbers, one per row.")
+        raise ValueError(
+            f"{name} must be a list of {rows:,} class numbers, one per row of {table}."
+        )
     if array.dtype.kind not in "iuf":
         raise ValueError(f"{name} must be whole numbers (class indices).")
     if array.dtype.kind == "f" and not np.all(np.isfinite(array) & (array == np.round(array))):
         raise ValueError(f"{name} must be whole numbers (class indices), not fractions or NaN.")
     if array.min() < 0 or array.max() > classes - 1:
-        raise ValueError(f"{name} must be class numbers from 0 to {classes - 1}.")
+        raise ValueError(
+            f"{name} must be class numbers from 0 to {classes - 1} ({table} has {classes:,} "
+            "columns)."
+        )
     return array.astype(np.int64)
 
 
 def _as_table(values: ArrayLike, name: str) -> np.ndarray:
     """A float64 (n, k) array within the caps, or raise naming ``name``."""
     try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
+        array = real_array(values, name)
+    except TypeError:
         raise ValueError(f"{name} must be a table of numbers with rows of equal length.") from None
     _check_shape(array, name)
     return array
@@ -126,13 +143,13 @@ def _check_problem(
                 f"{name} has {what} in row {row}, column {column}; every logit must be a number "
                 "(or -inf to mask a class)."
             )
-    y = _check_labels(labels, z.shape[0], z.shape[1], labels_name)
+    y = _check_labels(labels, z.shape[0], z.shape[1], labels_name, name)
     own = z[np.arange(len(y)), y]
     if np.isneginf(own).any():
         row = int(np.flatnonzero(np.isneginf(own))[0]) + 1
         raise ValueError(
-            f"{name}: row {row} masks its own label's class (logit -inf), so its likelihood "
-            "is 0 at every temperature."
+            f"{name}: row {row} masks its own label's class (logit -inf; the label is in "
+            f"{labels_name}), so its likelihood is 0 at every temperature."
         )
     return z, y
 
@@ -140,7 +157,10 @@ def _check_problem(
 def _check_positive(value: float, name: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
         raise ValueError(f"{name} must be a number greater than 0, got {value!r}.")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the float range
+        number = math.inf
     if not (0 < number < math.inf):
         raise ValueError(f"{name} must be a finite number greater than 0, got {number!r}.")
     return number
@@ -278,7 +298,7 @@ def reliability_bins(probs: ArrayLike, labels: ArrayLike, n_bins: int = 15) -> R
     ([0, 2], [nan, 0.5])
     """
     confidence, predicted, classes = _top(probs)
-    y = _check_labels(labels, len(confidence), classes)
+    y = _check_labels(labels, len(confidence), classes, table="probs")
     n_bins = _check_n_bins(n_bins)
     edges = np.arange(n_bins + 1) / n_bins
     # searchsorted "left" puts a confidence equal to an edge in the bin that edge closes.
@@ -440,8 +460,9 @@ def nll_curve(logits: ArrayLike, labels: ArrayLike, temperatures: ArrayLike) -> 
     logits, labels : array_like
         As for :func:`fit_temperature`.
     temperatures : array_like
-        1-D finite temperatures > 0. Temperatures × logits must not exceed
-        :data:`MAX_CURVE_WORK` (200 temperatures on 1,000 × 10 logits take about 20 ms).
+        1-D finite temperatures > 0, at most :data:`MAX_CURVE_TEMPERATURES` of them.
+        Temperatures × logits must not exceed :data:`MAX_CURVE_WORK` (200 temperatures on
+        1,000 × 10 logits take about 20 ms).
 
     Returns
     -------
@@ -454,18 +475,27 @@ def nll_curve(logits: ArrayLike, labels: ArrayLike, temperatures: ArrayLike) -> 
     array([0.3133, 0.6931])
     """
     z, y = _check_problem(logits, labels)
-    temps = np.asarray(temperatures, dtype=np.float64)
+    try:
+        temps = real_array(temperatures, "temperatures")
+    except TypeError:
+        raise ValueError("temperatures must be a non-empty list of numbers.") from None
     if temps.ndim != 1 or temps.size == 0:
         raise ValueError("temperatures must be a non-empty list of numbers.")
     if not (np.all(np.isfinite(temps)) and np.all(temps > 0)):
         raise ValueError("temperatures must be finite numbers greater than 0.")
+    if temps.size > MAX_CURVE_TEMPERATURES:
+        raise ValueError(
+            f"{temps.size:,} temperatures is too many for one curve (the limit is "
+            f"{MAX_CURVE_TEMPERATURES:,})."
+        )
     if temps.size * z.size > MAX_CURVE_WORK:
         raise ValueError(
             f"{temps.size:,} temperatures on {z.size:,} logits is too much work (the limit is "
             f"{MAX_CURVE_WORK:,} in all): use fewer temperatures or fewer rows."
         )
     rows = np.arange(len(y))
-    return np.array([-np.mean(log_softmax(z, t, axis=1)[rows, y]) for t in temps])
+    with np.errstate(over="ignore"):  # a mean of log-probabilities near -1e308 is -inf
+        return np.array([-np.mean(log_softmax(z, t, axis=1)[rows, y]) for t in temps])
 
 
 # --------------------------------------------------------------------------------------------
@@ -555,8 +585,10 @@ class CalibrationReport:
 
 def _curve_temperatures(z: np.ndarray, marks: list[float]) -> np.ndarray:
     """Log-spaced temperatures over CURVE_RANGE, widened to show ``marks``, which are included."""
-    low = min(CURVE_RANGE[0], *(m / 2 for m in marks))
-    high = max(CURVE_RANGE[1], *(m * 2 for m in marks))
+    # Kept within [1e-300, 1e300], so that halving or doubling a mark neither underflows to 0 nor
+    # overflows (the marks themselves are still included exactly).
+    low = max(min(CURVE_RANGE[0], *(m / 2 for m in marks)), 1e-300)
+    high = min(max(CURVE_RANGE[1], *(m * 2 for m in marks)), 1e300)
     # MAX_CURVE_WORK ≥ 5 × MAX_ENTRIES, so 2 points and 3 marks always fit within it.
     points = int(min(CURVE_POINTS, max(2, MAX_CURVE_WORK // z.size - len(marks))))
     return np.unique(np.concatenate([np.geomspace(low, high, points), marks]))
@@ -598,8 +630,8 @@ def calibrate(
     z_test, y_test = _check_problem(logits_test, labels_test, "logits_test", "labels_test")
     if z_val.shape[1] != z_test.shape[1]:
         raise ValueError(
-            f"The validation rows have {z_val.shape[1]} classes but the test rows have "
-            f"{z_test.shape[1]}; they must have the same classes."
+            f"The validation rows (logits_val) have {z_val.shape[1]} classes but the test rows "
+            f"(logits_test) have {z_test.shape[1]}; they must have the same classes."
         )
     n_bins = _check_n_bins(n_bins)
     if manual_temperature is not None:
@@ -666,10 +698,10 @@ def split_rows(n: int, val_share: float = 0.5, seed: int = 0) -> tuple[np.ndarra
         raise ValueError(f"At most {MAX_ROWS:,} rows can be split; this data has {n:,}.")
     if isinstance(val_share, (bool, np.bool_)) or not isinstance(val_share, Real):
         raise ValueError(f"val_share must be a number from 0.1 to 0.9, got {val_share!r}.")
-    if not 0.1 <= float(val_share) <= 0.9:
+    if not 0.1 <= check_real(val_share, "val_share") <= 0.9:
         raise ValueError(f"val_share must be from 0.1 to 0.9, got {val_share!r}.")
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, Integral) or seed < 0:
         raise ValueError(f"seed must be a whole number ≥ 0, got {seed!r}.")
     order = np.random.default_rng(int(seed)).permutation(int(n))
-    n_val = round(n * float(val_share))
+    n_val = round(n * check_real(val_share, "val_share"))
     return np.sort(order[:n_val]), np.sort(order[n_val:])

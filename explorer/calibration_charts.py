@@ -14,20 +14,46 @@ from plotly.subplots import make_subplots
 
 from explorer.calibration import ReliabilityBins
 from explorer.charts import CURRENT, LEGEND_ON_TOP, LIMIT, REFERENCE, SECOND, plain
+from explorer.checks import check_count, check_fields, check_number, check_texts, check_vector
 
+_LARGEST = float(np.finfo(float).max)
 FONT = dict(size=16)
 MARGIN = dict(t=70, b=60, l=70, r=20)
 GAP = "rgba(213, 94, 0, 0.35)"  # SECOND, see-through: the gap over (or under) each bar
 
 
 def _title(title: str | None) -> dict:
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be a text or None, got {type(title).__name__}")
     return dict(text=plain([title])[0], x=0, xanchor="left") if title else {}
+
+
+def _check_bins(bins: ReliabilityBins, name: str) -> ReliabilityBins:
+    """Bins as reliability_bins makes them: NaN accuracy and confidence only in empty bins."""
+    check_fields(bins, ReliabilityBins, name, nan=("accuracy", "confidence"))
+    n = bins.counts.size
+    if not (bins.edges.shape == (n + 1,) and bins.accuracy.shape == bins.confidence.shape == (n,)):
+        raise ValueError(f"{name} must have n + 1 edges and n counts, accuracies, confidences")
+    if n == 0 or not (np.diff(bins.edges) > 0).all() or not (bins.counts >= 0).all():
+        raise ValueError(f"{name} must have increasing edges and counts ≥ 0")
+    if bins.counts.sum() == 0:
+        raise ValueError(f"{name} holds no examples")
+    empty = bins.counts == 0
+    if (np.isnan(bins.accuracy) | np.isnan(bins.confidence))[~empty].any():
+        raise ValueError(f"{name} has NaN in a bin that is not empty")
+    return bins
+
+
+def _or_none(values: np.ndarray, empty: np.ndarray) -> list:
+    """The values, None (a gap: no bar) where a bin is empty."""
+    return [None if gap else float(v) for v, gap in zip(values, empty, strict=True)]
 
 
 def _panel(fig: go.Figure, bins: ReliabilityBins, col: int) -> None:
     """Accuracy bars, the gap up (or down) to the mean confidence, and the diagonal."""
     centres = 0.5 * (bins.edges[:-1] + bins.edges[1:])
     width = float(bins.edges[1] - bins.edges[0])
+    empty = bins.counts == 0
     hover = [
         f"confidence {lo:.2f}–{hi:.2f}: {n:,} examples"
         for lo, hi, n in zip(bins.edges[:-1], bins.edges[1:], bins.counts, strict=True)
@@ -36,7 +62,7 @@ def _panel(fig: go.Figure, bins: ReliabilityBins, col: int) -> None:
     fig.add_trace(
         go.Bar(
             x=centres,
-            y=bins.accuracy,
+            y=_or_none(bins.accuracy, empty),
             width=width,
             name="accuracy in the bin",
             legendgroup="accuracy",
@@ -51,14 +77,14 @@ def _panel(fig: go.Figure, bins: ReliabilityBins, col: int) -> None:
     fig.add_trace(
         go.Bar(
             x=centres,
-            y=bins.confidence - bins.accuracy,
-            base=bins.accuracy,
+            y=_or_none(bins.confidence - bins.accuracy, empty),
+            base=_or_none(bins.accuracy, empty),
             width=width,
             name="gap to the mean confidence",
             legendgroup="gap",
             showlegend=first,
             marker=dict(color=GAP, line=dict(color=SECOND, width=2)),
-            customdata=bins.confidence,
+            customdata=_or_none(bins.confidence, empty),
             hovertemplate="mean confidence %{customdata:.3f}<extra></extra>",
         ),
         row=1,
@@ -93,6 +119,10 @@ def reliability_diagram(
     accuracy and the bin's mean confidence shaded above (overconfident) or below it, and the
     diagonal of perfect calibration.
     """
+    _check_bins(before, "before"), _check_bins(after, "after")
+    before_temperature = check_number(before_temperature, "before_temperature", low=0)
+    if after_temperature is not None:
+        after_temperature = check_number(after_temperature, "after_temperature", low=0)
     after_name = "fitted T" if after_temperature is None else f"T = {after_temperature:.3g}"
     fig = make_subplots(
         rows=1,
@@ -140,6 +170,16 @@ def confidence_histogram(
     accuracy. A model whose mean confidence sits right of its accuracy is overconfident.
     ``log_counts`` puts the counts on a log axis, to see the few examples of low confidence.
     """
+    conf_before, conf_after = (
+        _nonempty(check_vector(values, name, low=0, high=1), name)
+        for values, name in ((conf_before, "conf_before"), (conf_after, "conf_after"))
+    )
+    n_bins = check_count(n_bins, "n_bins", 1000)
+    before_temperature = check_number(before_temperature, "before_temperature", low=0)
+    if after_temperature is not None:
+        after_temperature = check_number(after_temperature, "after_temperature", low=0)
+    if accuracy is not None:
+        accuracy = check_number(accuracy, "accuracy", 0, 1)
     after_name = "fitted T" if after_temperature is None else f"T = {after_temperature:.3g}"
     fig = go.Figure()
     series = (
@@ -183,6 +223,12 @@ def confidence_histogram(
     return fig
 
 
+def _nonempty(values: np.ndarray, name: str) -> np.ndarray:
+    if values.size == 0:
+        raise ValueError(f"{name} is empty")
+    return values
+
+
 def _nearest(temperatures: np.ndarray, temperature: float) -> int:
     """Index of the plotted temperature nearest ``temperature`` on the log axis."""
     return int(np.argmin(np.abs(np.log(temperatures) - np.log(temperature))))
@@ -201,8 +247,16 @@ def nll_against_temperature(
     ``manual_temperature``, if given, is marked too. Markers sit on the plotted point nearest
     each temperature (exactly on it when the curve includes it, as :func:`calibrate`'s does).
     """
-    temps = np.asarray(temperatures, dtype=float)
-    values = np.asarray(nll, dtype=float)
+    temps = _nonempty(
+        check_vector(temperatures, "temperatures", low=5e-324, high=_LARGEST), "temperatures"
+    )
+    values = check_vector(nll, "nll", length=temps.size, low=0, high=_LARGEST)
+    fitted_temperature = check_number(fitted_temperature, "fitted_temperature", 5e-324, _LARGEST)
+    if manual_temperature is not None:
+        manual_temperature = check_number(
+            manual_temperature, "manual_temperature", 5e-324, _LARGEST
+        )
+    check_texts([split], "split")
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(

@@ -14,6 +14,8 @@ from numbers import Real
 import numpy as np
 from numpy.typing import ArrayLike
 
+from explorer.checks import check_axis, check_real, real_array
+
 __all__ = [
     "entropy",
     "kl_divergence",
@@ -32,8 +34,8 @@ def _check_temperature(temperature: float) -> float:
     if type(temperature) is float and temperature >= 0:  # the common case, fast
         return temperature
     if isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, Real):
-        raise TypeError(f"temperature must be a real number ≥ 0, got {temperature!r}")
-    value = float(temperature)
+        raise TypeError(f"temperature must be a real number ≥ 0, got {temperature!r:.60}")
+    value = check_real(temperature, "temperature")
     if math.isnan(value) or value < 0:
         raise ValueError(f"temperature must be ≥ 0 (0 = greedy, inf = uniform), got {value!r}")
     return value
@@ -41,10 +43,7 @@ def _check_temperature(temperature: float) -> float:
 
 def _as_float_array(values: ArrayLike, name: str) -> np.ndarray:
     """Convert to a non-empty float64 array, or raise naming ``name``."""
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be an array of real numbers ({error})") from None
+    array = real_array(values, name)
     if array.ndim == 0:
         raise ValueError(f"{name} must be an array with at least one entry, got a scalar")
     if array.size == 0:
@@ -60,18 +59,22 @@ def _check_logits(logits: ArrayLike, axis: int) -> np.ndarray:
     if np.isposinf(z).any():
         raise ValueError("logits contain +inf; use finite values, or -inf to mask an entry")
     if not np.isfinite(z).any(axis=axis).all():
-        raise ValueError("every entry is -inf (masked) along the axis: nothing is left to choose")
+        raise ValueError(
+            "logits are all -inf (masked) along the axis somewhere: nothing is left to choose"
+        )
     return z
 
 
 def _check_probs(probs: ArrayLike, axis: int, name: str = "probs") -> np.ndarray:
     """Validate a probability vector: finite, ≥ 0, summing to 1 along ``axis``."""
     p = _as_float_array(probs, name)
+    axis = check_axis(axis, p.ndim)
     if not np.isfinite(p).all():
         raise ValueError(f"{name} must be finite numbers (found NaN or inf)")
     if (p < 0).any():
         raise ValueError(f"{name} must be ≥ 0 (found {p.min():g})")
-    sums = p.sum(axis=axis)
+    with np.errstate(over="ignore"):  # entries near 1e308 sum to inf, which fails below
+        sums = p.sum(axis=axis)
     if np.abs(sums - 1).max() > PROBABILITY_SUM_TOLERANCE:
         worst = np.ravel(sums)[np.argmax(np.abs(np.ravel(sums) - 1))]
         raise ValueError(f"{name} must sum to 1 along the axis (one sums to {worst:.6g})")
@@ -168,6 +171,7 @@ def softmax(logits: ArrayLike, temperature: float = 1.0, axis: int = -1) -> np.n
     array([0.5, 0.5, 0. ])
     """
     z = _as_float_array(logits, "logits")
+    axis = check_axis(axis, z.ndim)
     temperature = _check_temperature(temperature)
     # exp of a very negative number is 0: correct. Overflow and NaN: see _fast_scaled.
     with np.errstate(under="ignore", over="ignore", invalid="ignore"):
@@ -198,6 +202,7 @@ def log_softmax(logits: ArrayLike, temperature: float = 1.0, axis: int = -1) -> 
     array([    0., -1000.])
     """
     z = _as_float_array(logits, "logits")
+    axis = check_axis(axis, z.ndim)
     temperature = _check_temperature(temperature)
     with np.errstate(divide="ignore", under="ignore", over="ignore", invalid="ignore"):
         scaled = _fast_scaled(z, temperature, axis)
@@ -237,7 +242,7 @@ def entropy(probs: ArrayLike, base: float | None = None, axis: int = -1) -> np.n
     """
     p = _check_probs(probs, axis)
     if base is not None:
-        base_value = float(base)
+        base_value = check_real(base, "base")
         if not (base_value > 0 and base_value != 1 and math.isfinite(base_value)):
             raise ValueError(f"base must be a finite number > 0 and ≠ 1, got {base!r}")
     with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
@@ -290,5 +295,5 @@ def total_variation(p: ArrayLike, q: ArrayLike, axis: int = -1) -> np.ndarray | 
     if p.shape != q.shape:
         raise ValueError(f"p and q must have the same shape, got {p.shape} and {q.shape}")
     with np.errstate(under="ignore"):  # halving a subnormal difference
-        result = 0.5 * np.abs(p - q).sum(axis=axis)
+        result = np.minimum(0.5 * np.abs(p - q).sum(axis=axis), 1.0)  # rounding: 1 + 1 ulp
     return result[()] if isinstance(result, np.ndarray) else result

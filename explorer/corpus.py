@@ -123,7 +123,6 @@ def _prose(block: str) -> str | None:
     return flat if prose_share >= 0.93 else None
 
 
-@functools.lru_cache(maxsize=4)
 def default_corpus(max_chars: int = DEFAULT_CORPUS_CHARS) -> str:
     """Prose from the Python language reference that ships with Python, for an offline model.
 
@@ -158,6 +157,13 @@ def default_corpus(max_chars: int = DEFAULT_CORPUS_CHARS) -> str:
         raise TypeError(f"max_chars must be an integer, got {max_chars!r}")
     if not 1_000 <= max_chars <= MAX_CORPUS_CHARS:
         raise ValueError(f"max_chars must be 1,000 to {MAX_CORPUS_CHARS:,}, got {max_chars:,}")
+    return _default_corpus(max_chars)
+
+
+# The cache sits behind the checks, so that an unhashable max_chars is refused by name, not by
+# the cache; its handles stay on default_corpus (cache_clear, and __wrapped__ for the uncached).
+@functools.lru_cache(maxsize=4)
+def _default_corpus(max_chars: int) -> str:
     from pydoc_data.topics import topics  # the standard library; imported only when needed
 
     kept: dict[str, None] = {}  # an ordered set: the first copy of each paragraph
@@ -172,3 +178,7 @@ def default_corpus(max_chars: int = DEFAULT_CORPUS_CHARS) -> str:
             kept[paragraph] = None
             size += 1 + len(paragraph)
     return "\n".join(kept)
+
+
+default_corpus.cache_clear = _default_corpus.cache_clear  # type: ignore[attr-defined]
+default_corpus.__wrapped__ = _default_corpus.__wrapped__  # type: ignore[attr-defined]

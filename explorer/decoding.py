@@ -15,6 +15,7 @@ from numbers import Integral, Real
 import numpy as np
 from numpy.typing import ArrayLike
 
+from explorer.checks import _shown
 from explorer.core import (
     _check_logits,
     _check_temperature,
@@ -48,8 +49,11 @@ def _check_unit(value: float, name: str, *, open_at_zero: bool) -> float:
     """``value`` as a float in (0, 1] (``open_at_zero``) or [0, 1], or raise naming ``name``."""
     interval = "(0, 1]" if open_at_zero else "[0, 1]"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
-        raise ValueError(f"{name} must be a number in {interval} or None, got {value!r}")
-    number = float(value)
+        raise ValueError(f"{name} must be a number in {interval} or None, got {_shown(value)}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int of 400 digits
+        raise ValueError(f"{name} must be in {interval}, got {_shown(value)}") from None
     low_ok = number > 0 if open_at_zero else number >= 0
     if not (low_ok and number <= 1):  # NaN fails both comparisons
         raise ValueError(f"{name} must be in {interval}, got {number!r}")
@@ -60,15 +64,22 @@ def _check_top_k(top_k: int | None) -> int | None:
     if top_k is None:
         return None
     if isinstance(top_k, (bool, np.bool_)) or not isinstance(top_k, Integral) or top_k < 1:
-        raise ValueError(f"top_k must be an integer ≥ 1 or None, got {top_k!r}")
+        raise ValueError(f"top_k must be an integer ≥ 1 or None, got {_shown(top_k)}")
     return int(top_k)
 
 
 def _check_order(order: tuple[str, ...]) -> tuple[str, ...]:
-    order = tuple(order)
-    if sorted(order) != sorted(STAGE_NAMES):
-        raise ValueError(f"order must list each of {STAGE_NAMES} once, got {order!r}")
-    return order
+    """``order`` as a tuple holding each of :data:`STAGE_NAMES` once, or ValueError naming it."""
+    names = isinstance(order, (tuple, list)) and all(type(name) is str for name in order)
+    if names and sorted(order) == sorted(STAGE_NAMES):
+        return tuple(order)
+    raise ValueError(f"order must list each of {STAGE_NAMES} once, got {_shown(order)}")
+
+
+def _check_flag(value: bool, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {_shown(value)}")
+    return bool(value)
 
 
 @dataclass(frozen=True)
@@ -222,8 +233,8 @@ def decoding_stages(
     ------
     ValueError
         Invalid logits (see :func:`explorer.core.softmax`) or not 1-D; T negative or NaN;
-        ``top_k`` not an integer ≥ 1; ``top_p`` outside (0, 1]; ``min_p`` outside [0, 1]; a bad
-        ``order``.
+        ``top_k`` not an integer ≥ 1; ``top_p`` outside (0, 1]; ``min_p`` outside [0, 1]; an
+        ``order`` that is not a tuple or list of each stage name once.
 
     Notes
     -----
@@ -286,8 +297,9 @@ def next_token_probs(
     """The distribution the next token is drawn from, after temperature, top-k, top-p and min-p.
 
     The final output of :func:`decoding_stages` (see it for each rule), in transformers'
-    order (temperature, top-k, top-p, min-p), or with temperature last if ``temperature_last``.
-    Removed entries are exactly 0, the rest sum to 1.
+    order (temperature, top-k, top-p, min-p), or with temperature last if ``temperature_last``
+    (True or False; anything else raises ValueError naming it). Removed entries are exactly 0,
+    the rest sum to 1.
 
     Examples
     --------
@@ -296,6 +308,7 @@ def next_token_probs(
     >>> next_token_probs(np.log([0.5, 0.25, 0.25]), top_p=0.75)  # the second 0.25 crosses 0.75
     array([0.66666667, 0.        , 0.33333333])
     """
+    temperature_last = _check_flag(temperature_last, "temperature_last")
     order = TEMPERATURE_LAST_ORDER if temperature_last else DEFAULT_ORDER
     return decoding_stages(
         logits, temperature=temperature, top_k=top_k, top_p=top_p, min_p=min_p, order=order

@@ -19,11 +19,8 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier
 
+from explorer.checks import _whole, check_count, real_array, whole_array
 from explorer.core import softmax
 
 CLASSES = tuple(str(digit) for digit in range(10))
@@ -32,6 +29,10 @@ TRAIN_SHARE, VAL_SHARE = 0.6, 0.2  # the rest (0.2) is the test split
 HIDDEN_UNITS = 32
 EPOCHS = 600
 LEARNING_RATE = 0.01
+#: Caps on train_model's arguments (the app uses 1 × 32 units, 600 epochs), and on seeds.
+MAX_LAYERS, MAX_HIDDEN_UNITS, MAX_EPOCHS = 4, 512, 5000
+MAX_ABS_FEATURE = 1e6  # inputs beyond this would overflow the network's activations
+MAX_SEED = 2**32 - 1
 #: How the model was made overconfident, in words for the page.
 TRAINING_STORY = (
     f"A network with one hidden layer of {HIDDEN_UNITS} ReLU units, trained for {EPOCHS} epochs "
@@ -72,7 +73,16 @@ class DigitsModel:
 
 
 def load_split(seed: int = SPLIT_SEED) -> DigitsSplit:
-    """The digits, split 60 / 20 / 20 into train, validation and test, stratified by digit."""
+    """The digits, split 60 / 20 / 20 into train, validation and test, stratified by digit.
+
+    ``seed``: 0 to :data:`MAX_SEED`.
+    """
+    seed = check_count(seed, "seed", MAX_SEED, low=0)
+    # scikit-learn (with scipy.stats and pandas) takes ~1 s to import: only when it is needed,
+    # not on the Explorer's first page load (its digits picker uses TEST_LABELS instead).
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
     digits = load_digits()
     features = digits.data / 16.0
     index = np.arange(len(digits.target))
@@ -96,6 +106,20 @@ def load_split(seed: int = SPLIT_SEED) -> DigitsSplit:
     )
 
 
+def _check_training_data(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    features = real_array(x, "x")
+    if features.ndim != 2 or features.size == 0:
+        raise ValueError(f"x must be a table (examples × features), got shape {features.shape}")
+    if not (np.abs(features) <= MAX_ABS_FEATURE).all():  # NaN fails too
+        raise ValueError(f"x must hold numbers within ±{MAX_ABS_FEATURE:g}")
+    labels = whole_array(y, "y")
+    if labels.shape != (len(features),):
+        raise ValueError("y must hold one whole-number label per row of x")
+    if np.unique(labels).size < 2:
+        raise ValueError("y must hold at least two different classes")
+    return features, labels
+
+
 def train_model(
     x: np.ndarray,
     y: np.ndarray,
@@ -104,7 +128,22 @@ def train_model(
     epochs: int = EPOCHS,
     seed: int = 0,
 ) -> DigitsModel:
-    """Train an MLP with no weight decay for a fixed number of epochs (no early stopping)."""
+    """Train an MLP with no weight decay for a fixed number of epochs (no early stopping).
+
+    ``x``: (n, features), each within ±:data:`MAX_ABS_FEATURE`; ``y``: n whole-number labels of
+    at least two classes; ``hidden``: 1 to :data:`MAX_LAYERS` layer sizes, each 1 to
+    :data:`MAX_HIDDEN_UNITS`; ``epochs``: 1 to :data:`MAX_EPOCHS`; ``seed``: 0 to :data:`MAX_SEED`.
+    """
+    x, y = _check_training_data(x, y)
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, tuple | list):
+        raise TypeError(f"hidden must be a tuple of layer sizes, got {type(hidden).__name__}")
+    check_count(len(hidden), "the number of hidden layers", MAX_LAYERS)
+    hidden = tuple(check_count(units, "hidden", MAX_HIDDEN_UNITS) for units in hidden)
+    epochs = check_count(epochs, "epochs", MAX_EPOCHS)
+    seed = check_count(seed, "seed", MAX_SEED, low=0)
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
     network = MLPClassifier(
         hidden_layer_sizes=hidden,
         alpha=0.0,
@@ -142,7 +181,11 @@ class DigitsExperiment:
 
 
 def digits_experiment(seed: int = 0) -> DigitsExperiment:
-    """Load, split and train: about a second on two cores. Cache the result in the app."""
+    """Load, split and train: about a second on two cores. Cache the result in the app.
+
+    ``seed`` (0 to :data:`MAX_SEED`) starts the network's weights; the split is always the same.
+    """
+    seed = check_count(seed, "seed", MAX_SEED, low=0)
     split = load_split()
     model = train_model(split.x_train, split.y_train, seed=seed)
     return DigitsExperiment(
@@ -163,10 +206,16 @@ class Preset:
     predicted: int
 
 
+def _check_experiment(experiment: object) -> None:
+    if not isinstance(experiment, DigitsExperiment):
+        raise TypeError(f"experiment must be a DigitsExperiment, got {type(experiment).__name__}")
+
+
 def presets(experiment: DigitsExperiment) -> list[Preset]:
     """Three instructive test images: the most confident correct one, the least confident
     (most ambiguous) one, and the most confident mistake (if the model makes any).
     """
+    _check_experiment(experiment)
     probs = softmax(experiment.logits_test, axis=-1)
     confidence = probs.max(axis=1)
     predicted = probs.argmax(axis=1)
@@ -193,7 +242,8 @@ def image_logits(experiment: DigitsExperiment, index: int) -> tuple[float, ...]:
     >>> len(image_logits(experiment, 0))
     10
     """
-    if not 0 <= index < len(experiment.split.y_test):
+    _check_experiment(experiment)
+    if not _whole(index) or not 0 <= index < len(experiment.split.y_test):
         raise ValueError(f"Image must be between 0 and {len(experiment.split.y_test) - 1}.")
     return tuple(round(float(z), 3) for z in experiment.logits_test[index])
 
@@ -204,4 +254,5 @@ def spoken(digit: int) -> str:
     >>> spoken(8), spoken(5)
     ('an 8', 'a 5')
     """
+    digit = check_count(digit, "digit", 9, low=0)
     return f"an {digit}" if digit == 8 else f"a {digit}"

@@ -8,13 +8,15 @@ knowledge"); the factor :math:`T^2` keeps the gradients of this loss the same si
 (:func:`high_temperature_gradient`; plotted by :mod:`explorer.distillation_demos`).
 
 Pure numpy on top of :mod:`explorer.core`. Logits are in nats (any real scores; only differences
-within a row matter); temperatures are in the units of the logits, with ``0 < T ≤``
-:data:`MAX_TEMPERATURE`. Arrays are one example (1-D) or a batch of examples (2-D, one per row).
+within a row matter); temperatures are in the units of the logits, from
+:data:`MIN_TEMPERATURE` to :data:`MAX_TEMPERATURE`. Arrays are one example (1-D) or a batch of
+examples (2-D, one per row).
 Bad input raises ``ValueError`` naming the argument.
 """
 
 from __future__ import annotations
 
+import math
 from numbers import Real
 
 import numpy as np
@@ -24,6 +26,7 @@ from explorer.core import _check_logits, _check_probs, log_softmax, softmax
 
 __all__ = [
     "MAX_TEMPERATURE",
+    "MIN_TEMPERATURE",
     "cross_entropy_and_gradient",
     "cross_entropy_gradient",
     "distillation_loss",
@@ -37,15 +40,23 @@ __all__ = [
 #: used 1 to 20); beyond it the soft targets differ from uniform by less than a part in 1e3 for
 #: logits spread over a few units.
 MAX_TEMPERATURE = 1000.0
+#: Lowest temperature accepted. Far below any useful one; below it the gradients, of size up to
+#: 2 / T, would leave the float range long before T reaches the smallest float (5e-324).
+MIN_TEMPERATURE = 1e-3
 
 
 def _check_distillation_temperature(temperature: float, name: str = "temperature") -> float:
-    """``temperature`` as a float in (0, MAX_TEMPERATURE], or raise naming ``name``."""
+    """``temperature`` as a float in [MIN_TEMPERATURE, MAX_TEMPERATURE], or raise naming it."""
     if isinstance(temperature, (bool, np.bool_)) or not isinstance(temperature, Real):
-        raise ValueError(f"{name} must be a number above 0, got {temperature!r}")
-    value = float(temperature)
-    if not 0 < value <= MAX_TEMPERATURE:  # NaN fails too
-        raise ValueError(f"{name} must be above 0 and at most {MAX_TEMPERATURE:g}, got {value!r}")
+        raise ValueError(f"{name} must be a number above 0, got {temperature!r:.60}")
+    try:
+        value = float(temperature)
+    except OverflowError:  # an int beyond the float range
+        value = math.inf
+    if not MIN_TEMPERATURE <= value <= MAX_TEMPERATURE:  # NaN fails too
+        raise ValueError(
+            f"{name} must be from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}, got {value!r}"
+        )
     return value
 
 
@@ -75,8 +86,8 @@ def soft_targets(logits: ArrayLike, temperature: float) -> np.ndarray:
     logits : array_like
         The teacher's logits ``v``: finite, one example (1-D) or one per row (2-D).
     temperature : float
-        ``0 < T ≤ MAX_TEMPERATURE``. T = 1 is the teacher's ordinary prediction; a higher T
-        lifts the small probabilities of the wrong classes (T → ∞: uniform).
+        ``MIN_TEMPERATURE ≤ T ≤ MAX_TEMPERATURE``. T = 1 is the teacher's ordinary prediction; a
+        higher T lifts the small probabilities of the wrong classes (T → ∞: uniform).
 
     Returns
     -------
@@ -149,8 +160,9 @@ def cross_entropy_and_gradient(
     log_q = log_softmax(logits, temperature)
     with np.errstate(under="ignore"):  # exp of a very negative log q is 0: correct
         q = np.exp(log_q)
-    # y = 0 with log q = -inf (an underflowed class) contributes 0, not NaN.
-    losses = -np.where(target_probs > 0, target_probs * log_q, 0.0).sum(axis=-1)
+    # y = 0 with log q = -inf (a class beyond the float range) contributes 0, not NaN.
+    with np.errstate(invalid="ignore"):  # 0 × -inf, computed and then discarded by where
+        losses = -np.where(target_probs > 0, target_probs * log_q, 0.0).sum(axis=-1)
     return losses, (q - target_probs) / temperature
 
 
@@ -171,7 +183,7 @@ def distillation_loss(
     teacher_logits, student_logits : array_like
         Finite logits ``v`` and ``z`` of the same shape: one example (1-D) or one per row (2-D).
     temperature : float
-        ``0 < T ≤ MAX_TEMPERATURE``, the same for teacher and student.
+        ``MIN_TEMPERATURE ≤ T ≤ MAX_TEMPERATURE``, the same for teacher and student.
     scale_by_t2 : bool, default True
         Multiply by :math:`T^2`, as Hinton et al. do, so that the loss's gradients keep their
         size as T changes (without it they shrink like :math:`1 / T^2`).
@@ -193,7 +205,11 @@ def distillation_loss(
     temperature = _check_distillation_temperature(temperature)
     log_p, log_q = log_softmax(v, temperature), log_softmax(z, temperature)
     with np.errstate(under="ignore"):  # exp of a very negative log p is 0: correct
-        kl = np.maximum((np.exp(log_p) * (log_p - log_q)).sum(axis=-1), 0.0)
+        p = np.exp(log_p)
+    # p = 0 contributes 0 even where both log-probabilities are -inf (beyond the float range).
+    with np.errstate(invalid="ignore"):  # -inf − -inf, computed and then discarded by where
+        terms = np.where(p > 0, p * (log_p - log_q), 0.0)
+    kl = np.maximum(terms.sum(axis=-1), 0.0)
     return float(np.mean(kl)) * (temperature**2 if scale_by_t2 else 1.0)
 
 
@@ -252,5 +268,19 @@ def high_temperature_gradient(
     v = _finite_logits(teacher_logits, "teacher_logits")
     _same_shape(z, v, "student_logits and teacher_logits")
     temperature = _check_distillation_temperature(temperature)
-    centred = (z - z.mean(axis=-1, keepdims=True)) - (v - v.mean(axis=-1, keepdims=True))
-    return centred / (z.shape[-1] * temperature**2)
+    scale = z.shape[-1] * temperature**2
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):  # checked below
+        gradient = _centred_difference(z, v) / scale
+        if not np.isfinite(gradient).all():  # a step beyond the float range: in quarters
+            gradient = _centred_difference(z * 0.25, v * 0.25) / scale * 4.0
+    if not np.isfinite(gradient).all():
+        raise ValueError(
+            "student_logits and teacher_logits are too large for this formula at this "
+            "temperature: its result is beyond the float range (about 1.8e308)"
+        )
+    return gradient
+
+
+def _centred_difference(z: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """(z − z̄) − (v − v̄) along the last axis."""
+    return (z - z.mean(axis=-1, keepdims=True)) - (v - v.mean(axis=-1, keepdims=True))

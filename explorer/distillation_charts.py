@@ -20,9 +20,12 @@ from explorer.charts import (
     format_temperature,
     plain,
 )
+from explorer.checks import check_count, check_fields, check_number, check_vector
+from explorer.distillation import MAX_TEMPERATURE, MIN_TEMPERATURE
 from explorer.distillation_demos import GradientNorms, SoftTargets
 from explorer.distillation_experiment import ConfigSummary
 
+_LARGEST = float(np.finfo(float).max)
 MARGIN = dict(t=60, b=50, l=65, r=20)
 
 
@@ -34,7 +37,15 @@ def soft_targets_bars(
     ``log_scale`` shows the probability on a log axis, where the wrong classes' tiny T = 1
     probabilities (the dark knowledge a T = 1 student cannot see) become visible.
     """
+    check_fields(soft, SoftTargets, "soft")
     names = plain(labels)
+    check_count(soft.true_class, "soft.true_class", len(names) - 1, low=0)
+    for mass, name in (
+        (soft.wrong_mass, "soft.wrong_mass"),
+        (soft.wrong_mass_at_one, "soft.wrong_mass_at_one"),
+    ):
+        check_number(mass, name, 0, 1)
+    check_number(soft.temperature, "soft.temperature", low=0)
     temperature = format_temperature(soft.temperature)
     fig = go.Figure()
     reference = bar_trace(labels, soft.probs_at_one, "T = 1 (the teacher's prediction)", REFERENCE)
@@ -71,14 +82,29 @@ def soft_targets_bars(
     return fig
 
 
+def _law(limit: float, temperatures: np.ndarray) -> np.ndarray:
+    """limit / T²; beyond the float range, inf (drawn off the chart), not a warning."""
+    with np.errstate(over="ignore"):
+        return limit / temperatures**2
+
+
 def gradient_norms_chart(norms: GradientNorms, temperature: float | None = None) -> go.Figure:
     """Size of the soft loss's gradient against T, with and without the T² factor, log–log.
 
     Without T² the gradient falls like 1/T²; with it, it levels off at the closed-form large-T
     limit. The hard-label loss's gradient (at T = 1, the same at every T) is the level the soft
-    term is meant to stay comparable with. ``temperature`` marks the current T.
+    term is meant to stay comparable with. ``temperature`` marks the current T. A level of 0 (a
+    student equal to its teacher) has no place on the log axis, and is not drawn.
     """
-    temps = norms.temperatures
+    check_fields(norms, GradientNorms, "norms")
+    temps = check_vector(
+        norms.temperatures, "norms.temperatures", low=MIN_TEMPERATURE, high=MAX_TEMPERATURE
+    )
+    if temps.size == 0:
+        raise ValueError("norms.temperatures is empty")
+    if temperature is not None:
+        temperature = check_number(temperature, "temperature", MIN_TEMPERATURE, MAX_TEMPERATURE)
+    check_number(norms.scaled_limit, "norms.scaled_limit", 0, _LARGEST)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -103,7 +129,7 @@ def gradient_norms_chart(norms: GradientNorms, temperature: float | None = None)
     fig.add_trace(
         go.Scatter(
             x=temps,
-            y=norms.scaled_limit / temps**2,
+            y=_law(norms.scaled_limit, temps),
             name="large-T law: limit / T²",
             mode="lines",
             line=dict(color=LIMIT, width=1.5, dash="dot"),
@@ -116,6 +142,8 @@ def gradient_norms_chart(norms: GradientNorms, temperature: float | None = None)
     if norms.hard is not None:
         levels.append((norms.hard, "dashdot", REFERENCE, "hard-label loss at T = 1", "top"))
     for level, dash, color, text, side in levels:
+        if not 0 < level < math.inf:  # 0: nothing to draw on a log axis
+            continue
         fig.add_hline(y=level, line_dash=dash, line_color=color)
         # On a log axis plotly places annotations in log10 units (add_hline's own would not).
         fig.add_annotation(
@@ -155,6 +183,14 @@ def accuracy_bars(summaries: Sequence[ConfigSummary], teacher_accuracy: float) -
     """Each student's test accuracy (mean over seeds, ± one standard deviation, and each seed as a
     dot) with the teacher's accuracy as a reference line.
     """
+    if isinstance(summaries, str) or not isinstance(summaries, Sequence) or not summaries:
+        raise TypeError("summaries must be a non-empty list of ConfigSummary")
+    for summary in summaries:
+        check_fields(summary, ConfigSummary, "summaries")
+        check_vector(summary.accuracies, "summaries.accuracies", low=0, high=1)
+        check_number(summary.mean, "summaries.mean", 0, 1)
+        check_number(summary.std, "summaries.std", 0, 1)
+    teacher_accuracy = check_number(teacher_accuracy, "teacher_accuracy", 0, 1)
     labels = plain([summary.label for summary in summaries])
     means = np.array([summary.mean for summary in summaries])
     fig = go.Figure()

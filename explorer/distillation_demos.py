@@ -2,7 +2,7 @@
 soft targets, and why the soft loss is multiplied by T².
 
 Built on :mod:`explorer.distillation` (the loss and its gradients); pure numpy. Logits are one
-example's (1-D, finite); temperatures as in :mod:`explorer.distillation`, ``0 < T ≤ 1000``.
+example's (1-D, finite); temperatures as in :mod:`explorer.distillation`, ``0.001 ≤ T ≤ 1000``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from numbers import Integral
 import numpy as np
 from numpy.typing import ArrayLike
 
+from explorer.checks import real_array
 from explorer.core import softmax
 from explorer.distillation import (
     MAX_TEMPERATURE,
+    MIN_TEMPERATURE,
+    _centred_difference,
     _finite_logits,
     _same_shape,
     cross_entropy_gradient,
@@ -79,7 +82,8 @@ def gradient_norms(
     student_logits, teacher_logits : array_like
         One example's finite logits (1-D, same length).
     temperatures : array_like, optional
-        Up to :data:`MAX_CURVE_POINTS` temperatures in (0, MAX_TEMPERATURE]; sorted here.
+        Up to :data:`MAX_CURVE_POINTS` temperatures in [MIN_TEMPERATURE, MAX_TEMPERATURE]; sorted
+        here.
         Default :data:`DEFAULT_GRADIENT_TEMPERATURES` (0.5 to 100).
     true_class : int, optional
         The example's label, for the hard-label gradient's norm (``GradientNorms.hard``).
@@ -100,21 +104,31 @@ def gradient_norms(
     temps = _check_temperatures(
         DEFAULT_GRADIENT_TEMPERATURES if temperatures is None else temperatures
     )
-    unscaled = np.array(
-        [np.linalg.norm(soft_loss_gradient(z, v, t, scale_by_t2=False)) for t in temps]
-    )
-    centred = (z - z.mean()) - (v - v.mean())
+    unscaled = np.array([_norm(soft_loss_gradient(z, v, t, scale_by_t2=False)) for t in temps])
+    with np.errstate(over="ignore", invalid="ignore"):
+        centred, factor = _centred_difference(z, v), 1.0
+    if not np.isfinite(centred).all():  # a step beyond the float range: in quarters
+        centred, factor = _centred_difference(z * 0.25, v * 0.25), 4.0
     hard = None
     if true_class is not None:
         one_hot = np.eye(z.size)[_check_class(true_class, z.size)]
-        hard = float(np.linalg.norm(cross_entropy_gradient(z, one_hot, 1.0)))
+        hard = _norm(cross_entropy_gradient(z, one_hot, 1.0))
     return GradientNorms(
         temperatures=temps,
         unscaled=unscaled,
         scaled=unscaled * temps**2,
-        scaled_limit=float(np.linalg.norm(centred)) / z.size,
+        scaled_limit=factor * _norm(centred) / z.size,  # (Python floats: inf, not a warning)
         hard=hard,
     )
+
+
+def _norm(vector: np.ndarray) -> float:
+    """The Euclidean norm, with no overflow for entries near the float range."""
+    largest = float(np.max(np.abs(vector)))
+    if largest == 0:
+        return 0.0
+    with np.errstate(under="ignore"):  # squares of entries far below the largest
+        return largest * float(np.linalg.norm(vector / largest))
 
 
 def _vector(array: np.ndarray, name: str) -> np.ndarray:
@@ -124,15 +138,17 @@ def _vector(array: np.ndarray, name: str) -> np.ndarray:
 
 
 def _check_temperatures(temperatures: ArrayLike) -> np.ndarray:
-    temps = np.sort(np.atleast_1d(np.asarray(temperatures, dtype=float)))
+    temps = np.sort(np.atleast_1d(real_array(temperatures, "temperatures")))
     if temps.ndim != 1 or temps.size == 0:
         raise ValueError("temperatures must be a non-empty list of numbers")
     if temps.size > MAX_CURVE_POINTS:
         raise ValueError(
             f"temperatures can hold at most {MAX_CURVE_POINTS:,} values, got {temps.size:,}"
         )
-    if not (np.all(temps > 0) and np.all(temps <= MAX_TEMPERATURE)):  # NaN fails too
-        raise ValueError(f"every temperature must be above 0 and at most {MAX_TEMPERATURE:g}")
+    if not (np.all(temps >= MIN_TEMPERATURE) and np.all(temps <= MAX_TEMPERATURE)):  # NaN too
+        raise ValueError(
+            f"temperatures must each be from {MIN_TEMPERATURE:g} to {MAX_TEMPERATURE:g}"
+        )
     return temps
 
 

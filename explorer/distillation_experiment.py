@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.checks import check_count, check_seed
+from explorer.checks import check_count, check_seed, whole_array
 from explorer.digits import DigitsExperiment, digits_experiment
 from explorer.distillation import _check_distillation_temperature, soft_targets
 from explorer.student import _check_alpha, _check_epochs, accuracy, train_student
@@ -116,6 +116,12 @@ class DistillationResult:
 
 
 def _check_temperature_list(temperatures: Sequence[float]) -> tuple[float, ...]:
+    if isinstance(temperatures, (str, bytes)) or not isinstance(
+        temperatures, Sequence | np.ndarray
+    ):
+        raise TypeError(
+            f"temperatures must be a list of numbers, got {type(temperatures).__name__}"
+        )
     temps = tuple(temperatures)
     if len(temps) > MAX_TEMPERATURES:
         raise ValueError(
@@ -128,11 +134,18 @@ def _check_temperature_list(temperatures: Sequence[float]) -> tuple[float, ...]:
 
 
 def labelled_subset(labels: np.ndarray, per_class: int, seed: int) -> np.ndarray:
-    """Indices of ``per_class`` examples of each class, drawn without replacement by ``seed``."""
-    rng = np.random.default_rng(seed)
-    chosen = [
-        rng.choice(np.flatnonzero(labels == c), per_class, replace=False) for c in np.unique(labels)
-    ]
+    """Indices of ``per_class`` examples of each class, drawn without replacement by ``seed``.
+
+    ``labels``: a non-empty list of whole-number classes; ``per_class``: 1 to the count of the
+    rarest class; ``seed``: a whole number ≥ 0.
+    """
+    labels = whole_array(labels, "labels")
+    if labels.ndim != 1 or labels.size == 0:
+        raise ValueError(f"labels must be a non-empty list of classes, got shape {labels.shape}")
+    classes, counts = np.unique(labels, return_counts=True)
+    per_class = check_count(per_class, "per_class", int(counts.min()))
+    rng = np.random.default_rng(check_seed(seed))
+    chosen = [rng.choice(np.flatnonzero(labels == c), per_class, replace=False) for c in classes]
     return np.sort(np.concatenate(chosen))
 
 
@@ -153,7 +166,7 @@ def distillation_experiment(
     teacher : DigitsExperiment, optional
         The trained digits teacher; trained here (about 1 s) if not given.
     temperatures : sequence of float
-        Up to :data:`MAX_TEMPERATURES` distinct KD temperatures in (0, 1000].
+        Up to :data:`MAX_TEMPERATURES` distinct KD temperatures in [0.001, 1000].
     alpha : float
         Weight of the transfer-set term, 0 to 1.
     labels_per_class : int
@@ -177,6 +190,8 @@ def distillation_experiment(
     >>> [summary.label for summary in result.summaries]
     ['hard labels', "teacher's argmax", 'KD T=4']
     """
+    if teacher is not None and not isinstance(teacher, DigitsExperiment):
+        raise TypeError(f"teacher must be a DigitsExperiment or None, got {type(teacher).__name__}")
     temps = _check_temperature_list(temperatures)
     alpha = _check_alpha(alpha)
     per_class = check_count(labels_per_class, "labels_per_class", MAX_LABELS_PER_CLASS)
@@ -191,6 +206,9 @@ def distillation_experiment(
             "temperatures or epochs."
         )
     teacher = digits_experiment() if teacher is None else teacher
+    rarest = int(np.unique(teacher.split.y_train, return_counts=True)[1].min())
+    if per_class > rarest:  # a teacher on other data than the digits' own split
+        raise ValueError(f"labels_per_class must be at most {rarest}, the rarest class's count")
 
     start = time.perf_counter()
     split = teacher.split

@@ -5,14 +5,15 @@ against the 1/√N law. Bad input raises ``ValueError`` naming the argument.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from numbers import Integral
 
 import numpy as np
 import scipy.special
 import scipy.stats
 from numpy.typing import ArrayLike
 
+from explorer.checks import check_count, check_number, real_array
 from explorer.core import (
     _check_probs,
     total_variation,
@@ -20,6 +21,9 @@ from explorer.core import (
 from explorer.sampling import _check_size, _vector
 
 __all__ = [
+    "MAX_CLASSES",
+    "MAX_CURVE_POINTS",
+    "MAX_TRIALS",
     "MIN_EXPECTED_COUNT",
     "ChiSquareResult",
     "ConvergenceCurve",
@@ -36,27 +40,48 @@ __all__ = [
 #: Cochran's rule: the chi-square test pools classes until every tested bin expects ≥ 5 draws.
 MIN_EXPECTED_COUNT = 5.0
 
+#: Most classes :func:`class_counts` counts into (8 MB of int64; a language model's vocabulary of
+#: ~250,000 tokens fits). The pages pass at most 12 (:data:`explorer.state.MAX_CLASSES`).
+MAX_CLASSES = 1_000_000
 
-def _check_draws(draws: ArrayLike, n_classes: int) -> np.ndarray:
-    """Class indices as a 1-D int64 array, each in ``[0, n_classes)``."""
-    array = _vector(np.asarray(draws), "draws")
+#: Most trials (and draws in all) the statistics take: 2**53, beyond which float64 no longer
+#: holds every whole number, so shares and expected counts would be rounded.
+MAX_TRIALS = 2**53
+
+#: Most grid points :func:`convergence_curve` makes (a chart needs 40).
+MAX_CURVE_POINTS = 10_000
+
+
+def _whole_vector(values: ArrayLike, name: str, what: str) -> np.ndarray:
+    """``values`` as a 1-D array of whole numbers (empty allowed), or ValueError naming it."""
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError) as error:  # ragged nested lists, mostly
+        raise ValueError(f"{name} must be {what} ({error})") from None
+    array = _vector(array, name)
     if array.size and not np.issubdtype(array.dtype, np.integer):
-        raise ValueError(f"draws must be integer class indices, got dtype {array.dtype}")
-    array = array.astype(np.int64, copy=False)
-    if array.size and (array.min() < 0 or array.max() >= n_classes):
-        raise ValueError(f"draws must be class indices from 0 to {n_classes - 1}")
+        raise ValueError(f"{name} must be {what}, got {array.dtype.name} values")
     return array
 
 
+def _check_draws(draws: ArrayLike, n_classes: int) -> np.ndarray:
+    """Class indices as a 1-D int64 array, each in ``[0, n_classes)``."""
+    array = _whole_vector(draws, "draws", "integer class indices")
+    if array.size and (array.min() < 0 or array.max() >= n_classes):
+        raise ValueError(f"draws must be class indices from 0 to {n_classes - 1}")
+    return array.astype(np.int64, copy=False)
+
+
 def class_counts(draws: ArrayLike, n_classes: int) -> np.ndarray:
-    """How many draws fell in each class: int64, length ``n_classes`` (zeros included).
+    """How many draws fell in each class: int64, length ``n_classes`` (0 to :data:`MAX_CLASSES`;
+    zeros included).
 
     Examples
     --------
     >>> class_counts([2, 0, 2], 4)
     array([1, 0, 2, 0])
     """
-    n_classes = _check_size(n_classes, cap=np.iinfo(np.int64).max, name="n_classes")
+    n_classes = _check_size(n_classes, cap=MAX_CLASSES, name="n_classes")
     draws = _check_draws(draws, n_classes)
     return np.bincount(draws, minlength=n_classes).astype(np.int64, copy=False)
 
@@ -96,9 +121,10 @@ def wilson_interval(
     successes : array_like of int
         Counts k, each in ``[0, trials]`` (e.g. :func:`class_counts`).
     trials : int
-        n ≥ 1 (e.g. the number of draws).
+        n, from 1 to :data:`MAX_TRIALS` (e.g. the number of draws).
     confidence : float, default 0.95
-        In (0, 1).
+        In (0, 1). The quantile is taken from the tail, ``-ndtri((1 - confidence) / 2)``, so
+        that a confidence within 1e-16 of 1 still gives a finite z.
 
     Returns
     -------
@@ -111,18 +137,17 @@ def wilson_interval(
     >>> low.round(4), high.round(4)
     (array([0.    , 0.2366, 0.7225]), array([0.2775, 0.7634, 1.    ]))
     """
-    if isinstance(trials, (bool, np.bool_)) or not isinstance(trials, Integral) or trials < 1:
-        raise ValueError(f"trials must be an integer ≥ 1, got {trials!r}")
-    k = np.asarray(successes, dtype=np.float64)
+    trials = check_count(trials, "trials", MAX_TRIALS)
+    k = real_array(successes, "successes", "whole numbers ≥ 0")
     if not (np.isfinite(k).all() and (k == np.round(k)).all() and (k >= 0).all()):
         raise ValueError("successes must be whole numbers ≥ 0")
     if (k > trials).any():
         raise ValueError(f"successes must be at most trials ({trials}), got {k.max():g}")
-    level = float(confidence)
+    level = check_number(confidence, "confidence")
     if not 0 < level < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
+        raise ValueError(f"confidence must be in (0, 1), got {level!r}")
     n = float(trials)
-    z = scipy.special.ndtri(0.5 + 0.5 * level)
+    z = -scipy.special.ndtri(0.5 - 0.5 * level)  # the upper tail's quantile, exact near 1
     share = k / n
     denominator = 2 * (n + z * z)
     center = (2 * n * share + z * z) / denominator
@@ -175,6 +200,25 @@ def _pool_small(expected: np.ndarray, min_expected: float) -> list[list[int]]:
     return [*bins, sorted(pooled)] if pooled else bins
 
 
+def _check_counts(counts: ArrayLike, p: np.ndarray) -> np.ndarray:
+    """Draws per class: whole numbers ≥ 0, one per entry of ``p``, adding up to 1 …
+    :data:`MAX_TRIALS`; ValueError naming ``counts`` otherwise."""
+    observed = _whole_vector(counts, "counts", "whole numbers ≥ 0 (draws per class)")
+    if observed.shape != p.shape:
+        raise ValueError(
+            f"counts and probs must have the same length, got {observed.shape} and {p.shape}"
+        )
+    if not (observed >= 0).all():
+        raise ValueError("counts must be whole numbers ≥ 0 (draws per class)")
+    # The float sum first: an int64 sum of huge counts would wrap around; once it is at most
+    # about 2**53, the exact int sum cannot.
+    if float(observed.sum(dtype=np.float64)) > 2 * MAX_TRIALS or int(observed.sum()) > MAX_TRIALS:
+        raise ValueError(f"counts must add up to at most {MAX_TRIALS:,} draws")
+    if not observed.any():
+        raise ValueError("counts are all 0: the test needs at least one draw")
+    return observed
+
+
 def chi_square_test(
     counts: ArrayLike, probs: ArrayLike, min_expected: float = MIN_EXPECTED_COUNT
 ) -> ChiSquareResult:
@@ -197,11 +241,12 @@ def chi_square_test(
     Parameters
     ----------
     counts : array_like of int
-        Draws per class (:func:`class_counts`), at least one draw in total.
+        Draws per class (:func:`class_counts`), at least one draw and at most
+        :data:`MAX_TRIALS` in total.
     probs : array_like
         The probabilities tested against, 1-D, the length of ``counts``.
     min_expected : float, default 5
-        Smallest expected count of a bin, ≥ 0 (0 pools nothing).
+        Smallest expected count of a bin, ≥ 0 (0 pools nothing; inf pools everything).
 
     Returns
     -------
@@ -214,24 +259,15 @@ def chi_square_test(
     (0.6892, 1, ((0,), (1,)))
     """
     p = _vector(_check_probs(probs, -1), "probs")
-    observed = _vector(np.asarray(counts), "counts")
-    if observed.shape != p.shape:
-        raise ValueError(
-            f"counts and probs must have the same length, got {observed.shape} and {p.shape}"
-        )
-    if not (np.issubdtype(observed.dtype, np.integer) and (observed >= 0).all()):
-        raise ValueError("counts must be integers ≥ 0")
+    observed = _check_counts(counts, p)
     total = int(observed.sum())
-    if total == 0:
-        raise ValueError("counts are all 0: the test needs at least one draw")
     impossible = np.flatnonzero((p == 0) & (observed > 0))
     if impossible.size:
         raise ValueError(
-            f"{int(observed[impossible].sum())} draw(s) fell in class(es) "
+            f"counts has {int(observed[impossible].sum())} draw(s) in class(es) "
             f"{impossible.tolist()}, whose probability is 0: impossible under probs"
         )
-    if not min_expected >= 0:
-        raise ValueError(f"min_expected must be ≥ 0, got {min_expected!r}")
+    min_expected = check_number(min_expected, "min_expected", low=0)
     classes = np.flatnonzero(p > 0)
     expected = total * p[classes] / p[classes].sum()
     bins = [classes[group].tolist() for group in _pool_small(expected, min_expected)]
@@ -239,7 +275,8 @@ def chi_square_test(
         return ChiSquareResult(0.0, 1.0, 0, tuple(tuple(b) for b in bins))
     observed_bins = np.array([observed[b].sum() for b in bins], dtype=np.float64)
     expected_bins = np.array([total * p[b].sum() for b in bins]) / p[classes].sum()
-    result = scipy.stats.chisquare(observed_bins, expected_bins)
+    with np.errstate(over="ignore"):  # a bin expecting 1e-300 draws: the statistic is inf
+        result = scipy.stats.chisquare(observed_bins, expected_bins)
     return ChiSquareResult(
         float(result.statistic), float(result.pvalue), len(bins) - 1, tuple(tuple(b) for b in bins)
     )
@@ -249,14 +286,25 @@ def empirical_tv(counts: ArrayLike, probs: ArrayLike) -> float:
     r"""Total-variation distance between the draws' frequencies and ``probs``.
 
     :math:`\tfrac12 \sum_i |c_i / N - p_i|`, by :func:`explorer.core.total_variation`: 0 when the
-    frequencies are exactly ``probs``, at most 1.
+    frequencies are exactly ``probs``, at most 1. ``counts``: numbers ≥ 0 (not all 0), one per
+    entry of the probability vector ``probs``.
     """
-    observed = _vector(np.asarray(counts, dtype=np.float64), "counts")
+    observed = _vector(real_array(counts, "counts", "numbers ≥ 0 (draws per class)"), "counts")
     if not (np.isfinite(observed).all() and (observed >= 0).all()):
         raise ValueError("counts must be finite and ≥ 0")
-    if observed.sum() <= 0:
+    p = _vector(_check_probs(probs, -1), "probs")
+    if observed.shape != p.shape:
+        raise ValueError(
+            f"counts and probs must have the same length, got {observed.shape} and {p.shape}"
+        )
+    with np.errstate(over="ignore"):
+        total = observed.sum()
+    if total == 0:
         raise ValueError("counts are all 0: no draws to compare")
-    return float(total_variation(observed / observed.sum(), probs))
+    if math.isinf(total):  # counts near 1e308: take the shares of the scaled-down counts
+        observed = observed / observed.max()
+        total = observed.sum()
+    return float(total_variation(observed / total, p))
 
 
 def expected_tv(probs: ArrayLike, n: ArrayLike) -> np.ndarray | float:
@@ -271,16 +319,19 @@ def expected_tv(probs: ArrayLike, n: ArrayLike) -> np.ndarray | float:
     \sum_i \sigma_i`, and :math:`\tfrac12\sqrt{2/\pi} = 1/\sqrt{2\pi}`. The error falls like
     :math:`1/\sqrt N`: 100 times more draws, 10 times closer.
 
+    ``n`` is a number of draws > 0, or an array of them (the result has its shape).
+
     Examples
     --------
     >>> round(float(expected_tv([0.5, 0.5], 100)), 5)  # 2 · 0.5 / sqrt(200π)
     0.03989
     """
     p = _vector(_check_probs(probs, -1), "probs")
-    draws = np.asarray(n, dtype=np.float64)
-    if not (draws > 0).all():
+    draws = real_array(n, "n", "numbers of draws")
+    if not (draws > 0).all():  # NaN fails too
         raise ValueError("n must be > 0")
-    result = np.sqrt(p * (1 - p)).sum() / np.sqrt(2 * np.pi * draws)
+    # sqrt(2π) · sqrt(N), not sqrt(2πN): 2πN overflows for N near 1e308
+    result = np.sqrt(p * (1 - p)).sum() / (math.sqrt(2 * math.pi) * np.sqrt(draws))
     return result[()] if isinstance(result, np.ndarray) else result
 
 
@@ -318,7 +369,7 @@ def convergence_curve(draws: ArrayLike, probs: ArrayLike, points: int = 40) -> C
     probs : array_like
         The probabilities the draws were made from.
     points : int, default 40
-        Number of grid values before duplicates are dropped, ≥ 2.
+        Number of grid values before duplicates are dropped, 2 to :data:`MAX_CURVE_POINTS`.
 
     Returns
     -------
@@ -335,9 +386,8 @@ def convergence_curve(draws: ArrayLike, probs: ArrayLike, points: int = 40) -> C
     stream = _check_draws(draws, p.size)
     if stream.size == 0:
         raise ValueError("draws is empty: the curve needs at least one draw")
-    if isinstance(points, (bool, np.bool_)) or not isinstance(points, Integral) or points < 2:
-        raise ValueError(f"points must be an integer ≥ 2, got {points!r}")
-    grid = np.unique(np.rint(np.logspace(0, np.log10(stream.size), int(points))).astype(np.int64))
+    points = check_count(points, "points", MAX_CURVE_POINTS, low=2)
+    grid = np.unique(np.rint(np.logspace(0, np.log10(stream.size), points)).astype(np.int64))
     grid[-1] = stream.size  # exactly all of them, whatever logspace rounded to
     counts = np.zeros(p.size, dtype=np.int64)
     tv = np.empty(grid.size)

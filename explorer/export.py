@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from explorer.checks import check_real
 from explorer.core import entropy, softmax
 from explorer.state import ExplorerState
 
@@ -31,7 +32,10 @@ def file_stem(temperature: float) -> str:
     >>> file_stem(1.5), file_stem(0.0), file_stem(1e-5), file_stem(math.inf)
     ('softmax-T-1.5', 'softmax-T-0', 'softmax-T-1e-05', 'softmax-T-inf')
     """
-    return f"softmax-T-{temperature:g}"
+    value = check_real(temperature, "temperature")
+    if not value >= 0:  # NaN fails too
+        raise ValueError(f"temperature must be ≥ 0, got {value!r}")
+    return f"softmax-T-{value:g}"
 
 
 def image_options(temperature: float) -> dict[str, object]:
@@ -39,8 +43,15 @@ def image_options(temperature: float) -> dict[str, object]:
     return {"format": "png", "filename": file_stem(temperature), "scale": IMAGE_SCALE}
 
 
+def _check_state(state: object) -> ExplorerState:
+    if not isinstance(state, ExplorerState):
+        raise TypeError(f"state must be an ExplorerState, got {type(state).__name__}")
+    return state
+
+
 def rows(state: ExplorerState) -> list[dict[str, object]]:
     """One dict per class: label, logit, probability at the state's T and at T = 1."""
+    _check_state(state)
     at_temperature, at_one = state.probs, softmax(state.logits)
     return [
         {
@@ -61,6 +72,8 @@ def spreadsheet_safe(label: str) -> str:
     >>> spreadsheet_safe("cat"), spreadsheet_safe("=1+2"), spreadsheet_safe("-x")
     ('cat', "'=1+2", "'-x")
     """
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a text, got {type(label).__name__}")
     return "'" + label if label.startswith(_FORMULA_STARTS) else label
 
 
@@ -71,7 +84,7 @@ def to_csv(state: ExplorerState) -> str:
     T = ∞. Labels that a spreadsheet would run as formulas start with ``'`` (see
     :func:`spreadsheet_safe`).
     """
-    entropy_nats = repr(float(entropy(state.probs)))
+    entropy_nats = repr(float(entropy(_check_state(state).probs)))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
@@ -100,7 +113,7 @@ def to_json(state: ExplorerState) -> str:
     probability_at_T1}, …]}`` as strict JSON (infinities as strings, see :func:`_json_number`).
     """
     document = {
-        "temperature": _json_number(float(state.temperature)),
+        "temperature": _json_number(float(_check_state(state).temperature)),
         "entropy_nats": float(entropy(state.probs)),
         "classes": [
             {name: _json_number(value) if name != "label" else value for name, value in row.items()}
@@ -137,7 +150,7 @@ def numpy_snippet(state: ExplorerState) -> str:
     largest, divide by T, exponentiate, normalise" (with the float-range care of
     ``explorer.core`` only where these logits need it). Labels are Python string literals.
     """
-    temperature = float(state.temperature)
+    temperature = float(_check_state(state).temperature)
     lines = [
         "import numpy as np",
         "",

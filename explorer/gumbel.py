@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
+from explorer.checks import _shown
 from explorer.core import (
     _check_logits,
     _check_temperature,
@@ -50,6 +51,20 @@ def _check_noise_size(size: int, n: int) -> int:
             f"size {size:,} × {n:,} classes; ask for fewer draws"
         )
     return size
+
+
+def _check_tau(tau: float) -> float:
+    """τ as a float ≥ 0 (inf included), or ValueError naming it."""
+    message = f"tau must be a number ≥ 0 (0 = one-hot, inf = uniform), got {_shown(tau)}"
+    if isinstance(tau, (bool, np.bool_)) or not isinstance(tau, Real):
+        raise ValueError(message)
+    try:
+        value = float(tau)
+    except OverflowError:  # an int of 400 digits
+        raise ValueError(f"{message}: beyond the float range (about 1.8e308)") from None
+    if not value >= 0:  # NaN fails too
+        raise ValueError(message)
+    return value
 
 
 class GumbelRace(NamedTuple):
@@ -183,11 +198,10 @@ def gumbel_softmax(
     >>> y.shape, bool(np.allclose(y.sum(axis=1), 1))
     ((4, 3), True)
     """
-    if isinstance(tau, (bool, np.bool_)) or not isinstance(tau, Real) or not float(tau) >= 0:
-        raise ValueError(f"tau must be a number ≥ 0 (0 = one-hot, inf = uniform), got {tau!r}")
+    tau = _check_tau(tau)
     scores = _race_scores(logits, temperature)
     size = _check_noise_size(size, scores.size)
     if size == 0:
         return np.empty((0, scores.size))
     noise = _as_generator(rng).gumbel(size=(size, scores.size))
-    return softmax(scores + noise, float(tau), axis=-1)
+    return softmax(scores + noise, tau, axis=-1)

@@ -25,6 +25,7 @@ from typing import Literal
 
 import numpy as np
 
+from explorer.checks import check_real, check_rng
 from explorer.core import softmax
 from explorer.corpus import MAX_CORPUS_CHARS
 
@@ -67,9 +68,28 @@ _NO_SPACE_AFTER = frozenset("([{")
 
 
 def _check_level(level: str) -> str:
-    if level not in MAX_ORDER:
-        raise ValueError(f"level must be 'char' or 'word', got {level!r}")
+    if not isinstance(level, str) or level not in MAX_ORDER:
+        raise ValueError(f"level must be 'char' or 'word', got {level!r:.60}")
     return level
+
+
+def _check_text(text: str, name: str) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a string, got {type(text).__name__}")
+    return text
+
+
+def _check_tokens(tokens: Sequence[str], name: str = "tokens") -> Sequence[str]:
+    """A sequence of strings (a string is one of characters), or raise naming ``name``."""
+    if not isinstance(tokens, Sequence) or not all(isinstance(token, str) for token in tokens):
+        raise TypeError(f"{name} must be a list of strings (tokens), got {tokens!r:.60}")
+    return tokens
+
+
+def _check_model(model: NGramModel) -> NGramModel:
+    if not isinstance(model, NGramModel):
+        raise TypeError(f"model must be an NGramModel (from fit_ngram), got {model!r:.60}")
+    return model
 
 
 def tokenize(text: str, level: Level = "char") -> list[str]:
@@ -82,6 +102,7 @@ def tokenize(text: str, level: Level = "char") -> list[str]:
     >>> tokenize("ab c")
     ['a', 'b', ' ', 'c']
     """
+    _check_text(text, "text")
     return list(text) if _check_level(level) == "char" else _WORD.findall(text)
 
 
@@ -98,11 +119,15 @@ def detokenize(tokens: Sequence[str], level: Level = "char", after: str = "") ->
     >>> detokenize(["the", "mat", ".", "It"], "word", after="on")
     ' the mat. It'
     """
+    tokens = _check_tokens(tokens)
+    _check_text(after, "after")
     if _check_level(level) == "char":
         return "".join(tokens)
     pieces = []
     previous = after[-1:] if after else ""
     for token in tokens:
+        if not token:  # an empty token adds nothing, not even a space
+            continue
         glued = not previous or previous.isspace() or previous in _NO_SPACE_AFTER
         pieces.append(token if glued or token in _NO_SPACE_BEFORE else " " + token)
         previous = token[-1]
@@ -117,7 +142,7 @@ def display_token(token: str) -> str:
     >>> [display_token(t) for t in [" ", "\\n", "a"]]
     ['␣', '↵', 'a']
     """
-    return token.replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥")
+    return _check_text(token, "token").replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥")
 
 
 @dataclass(frozen=True, eq=False)
@@ -161,7 +186,10 @@ class NGramModel:
 
         ``context`` is text (split with :func:`tokenize`) or a sequence of tokens.
         """
-        tokens = tokenize(context, self.level) if isinstance(context, str) else context
+        if isinstance(context, str):
+            tokens = tokenize(context, self.level)
+        else:
+            tokens = _check_tokens(context, "context")
         return [self._index.get(token, -1) for token in self._tail(tokens)]
 
     def _tail(self, sequence: Sequence) -> Sequence:
@@ -338,9 +366,10 @@ def fit_ngram(
         what = "characters" if level == "char" else "words"
         raise ValueError(f"text has no {what} to count: give a non-empty training text")
     vocabulary, ids = _first_appearance_ids(tokens)
+    kept = min(max_candidates, len(ids))  # no context has more candidates than the text tokens
     ranks, parts, rows = np.zeros(len(ids), np.int64), [], {}
     for k in range(min(order, len(ids))):
-        ranks, part = _count_contexts(ids, ranks, k, max_candidates, sum(len(p.ids) for p in parts))
+        ranks, part = _count_contexts(ids, ranks, k, kept, sum(len(p.ids) for p in parts))
         parts.append(part)
         rows.update(part.rows)
     arrays = [
@@ -431,8 +460,10 @@ def generate(
     >>> generate(model, "the c", 6, temperature=0, rng=0).text
     'at sat'
     """
+    _check_model(model)
     _check_length(length)
-    rng = np.random.default_rng(rng)
+    _check_text(prompt, "prompt")
+    rng = check_rng(rng)
     context = model.encode(prompt)
     draws = rng.random(length)
     chosen: list[int] = []
@@ -454,8 +485,9 @@ def generate(
 
 
 def _ngrams(tokens: Sequence[str], n: int) -> list[tuple[str, ...]]:
+    _check_tokens(tokens)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be an integer ≥ 1, got {n!r}")
+        raise ValueError(f"n must be an integer ≥ 1, got {n!r:.60}")
     return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
@@ -523,10 +555,13 @@ def mean_surprisal(
         ≥ 0; ``inf`` if a token is not among the candidates after its context (probability 0),
         which cannot happen for tokens :func:`generate` made with this model.
     """
-    if len(tokens) == 0:
+    _check_model(model)
+    if len(_check_tokens(tokens)) == 0:
         raise ValueError("tokens is empty: give at least one token to score")
-    if base is not None and not (base > 0 and base != 1 and math.isfinite(base)):
-        raise ValueError(f"base must be a finite number > 0 and ≠ 1, got {base!r}")
+    _check_text(prompt, "prompt")
+    number = None if base is None else check_real(base, "base")
+    if number is not None and not (number > 0 and number != 1 and math.isfinite(number)):
+        raise ValueError(f"base must be a finite number > 0 and ≠ 1, got {base!r:.60}")
     context = model.encode(prompt)
     total = 0.0
     for token in tokens:

@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike
 
 # The core's private helpers are shared on purpose: (E - E0) / kT with the same overflow care as
 # softmax itself, and the same probability-vector checks, rather than a second copy of each.
+from explorer.checks import check_real, real_array
 from explorer.core import _check_probs, _scaled_shifted, log_softmax, softmax
 from explorer.units import SPEED_OF_LIGHT, canonical_unit
 
@@ -66,10 +67,7 @@ CO_ROTATIONAL_CONSTANT = 57_635.968_019e6 / (SPEED_OF_LIGHT * 100.0)
 
 def _check_energies(energies: ArrayLike) -> np.ndarray:
     """Level energies as a non-empty 1-D float array, every one finite."""
-    try:
-        e = np.asarray(energies, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"energies must be an array of real numbers ({error})") from None
+    e = real_array(energies, "energies")
     if e.ndim != 1 or e.size == 0:
         raise ValueError(f"energies must be a 1-D array of at least one level, got shape {e.shape}")
     if not np.isfinite(e).all():
@@ -81,10 +79,7 @@ def _check_degeneracies(degeneracies: ArrayLike | None, n_levels: int) -> np.nda
     """Degeneracies as a float array of ``n_levels`` positive finite numbers (default all 1)."""
     if degeneracies is None:
         return np.ones(n_levels)
-    try:
-        g = np.asarray(degeneracies, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"degeneracies must be an array of real numbers ({error})") from None
+    g = real_array(degeneracies, "degeneracies")
     if g.shape != (n_levels,):
         raise ValueError(
             f"degeneracies must have one entry per level: {n_levels} energies, shape {g.shape}"
@@ -101,10 +96,7 @@ def _check_kT(kT: ArrayLike) -> tuple[np.ndarray, bool]:
     """Temperatures as a 1-D float array, and whether ``kT`` was a scalar."""
     if isinstance(kT, (bool, np.bool_)):
         raise TypeError(f"kT must be a real number ≥ 0 or a 1-D array of them, got {kT!r}")
-    try:
-        t = np.asarray(kT, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"kT must be a real number ≥ 0 or a 1-D array of them ({error})") from None
+    t = real_array(kT, "kT", "a real number ≥ 0 or a 1-D array of them")
     if t.ndim > 1 or t.size == 0:
         raise ValueError(f"kT must be a number or a non-empty 1-D array, got shape {t.shape}")
     if np.isnan(t).any() or (t < 0).any():
@@ -115,10 +107,11 @@ def _check_kT(kT: ArrayLike) -> tuple[np.ndarray, bool]:
 def _check_positive(value: float, name: str) -> float:
     """A finite real number > 0, or raise naming ``name``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number > 0, got {value!r}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)
+        raise TypeError(f"{name} must be a real number > 0, got {value!r:.60}")
+    number = check_real(value, name)
+    if not (math.isfinite(number) and number > 0):
+        raise ValueError(f"{name} must be a finite number > 0, got {number!r}")
+    return number
 
 
 def _check_count(value: int, name: str, low: int, high: int) -> int:
@@ -376,6 +369,8 @@ def harmonic_ladder(quantum: float, n_levels: int, unit: str = "meV") -> LevelSc
     unit = canonical_unit(unit)
     quantum = _check_positive(quantum, "quantum")
     n = _check_count(n_levels, "n_levels", 1, MAX_LADDER_LEVELS)
+    if not math.isfinite((n - 0.5) * quantum):
+        raise ValueError("quantum × n_levels is beyond the float range: use a smaller quantum")
     levels = np.arange(n)
     return LevelScheme(
         name="Evenly spaced ladder (harmonic oscillator)",
@@ -426,6 +421,11 @@ def rigid_rotor(
     unit = canonical_unit(unit)
     b = _check_positive(rotational_constant, "rotational_constant")
     j = np.arange(_check_count(j_max, "j_max", 0, MAX_LADDER_LEVELS - 1) + 1)
+    if not math.isfinite(b * int(j[-1]) * (int(j[-1]) + 1.0)):
+        raise ValueError(
+            "rotational_constant × j_max(j_max + 1) is beyond the float range: use a smaller "
+            "rotational_constant or j_max"
+        )
     return LevelScheme(
         name=name,
         description=(
@@ -475,8 +475,10 @@ def rotor_most_populated_estimate(rotational_constant: float, kT: float) -> floa
     9.5
     """
     b = _check_positive(rotational_constant, "rotational_constant")
-    if isinstance(kT, (bool, np.bool_)) or not isinstance(kT, Real) or not kT >= 0:
-        raise ValueError(f"kT must be a number ≥ 0, got {kT!r}")
+    if isinstance(kT, (bool, np.bool_)) or not isinstance(kT, Real):
+        raise ValueError(f"kT must be a number ≥ 0, got {kT!r:.60}")
+    if not check_real(kT, "kT") >= 0:
+        raise ValueError(f"kT must be a number ≥ 0, got {kT!r:.60}")
     return math.sqrt(float(kT) / (2.0 * b)) - 0.5
 
 
@@ -598,8 +600,10 @@ def draw_ensemble(
         raise ValueError(f"populations must be a 1-D array, got shape {p.shape}")
     n = _check_count(n_particles, "n_particles", 0, MAX_PARTICLES)
     if not (rng is None or isinstance(rng, (np.random.Generator, Integral))) or isinstance(
-        rng, bool
+        rng, (bool, np.bool_)
     ):
-        raise TypeError(f"rng must be a numpy Generator, an integer seed or None, got {rng!r}")
+        raise TypeError(f"rng must be a numpy Generator, an integer seed or None, got {rng!r:.60}")
+    if isinstance(rng, Integral) and rng < 0:
+        raise ValueError(f"rng, as a seed, must be a whole number ≥ 0, got {rng}")
     generator = np.random.default_rng(rng)
     return generator.multinomial(n, p / p.sum()).astype(np.int64)

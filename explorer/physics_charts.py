@@ -8,12 +8,32 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explorer.charts import CURRENT, LEGEND_ON_TOP, LIMIT, REFERENCE, SECOND, plain
+from explorer.checks import (
+    check_count,
+    check_fields,
+    check_number,
+    check_seed,
+    check_texts,
+    check_vector,
+    whole_array,
+)
 from explorer.figure_parts import axis_names, hline, hline_label, subplot_layout, vline
 from explorer.physics_lab import Bridge, Curves, Ensemble, SchottkyMarker
 
 MOST = SECOND  # the most populated level's colour
 MAX_DOTS = 2000  # particles drawn as dots on the levels (more are summarised by the bars)
 _TEXT_ON_BARS = 16  # values printed on bars only when there are this few
+
+
+_LARGEST = float(np.finfo(float).max)
+
+
+def _finite(values, name: str, length: int | None = None) -> np.ndarray:
+    """A non-empty list of finite numbers (``length`` of them if given), or an error naming it."""
+    array = check_vector(values, name, length=length, low=-_LARGEST, high=_LARGEST)
+    if array.size == 0:
+        raise ValueError(f"{name} is empty")
+    return array
 
 
 def _lines(energies: np.ndarray, left: np.ndarray, right: np.ndarray) -> tuple[list, list]:
@@ -41,9 +61,14 @@ def level_diagram(
     ``top`` is the highest energy in the left panel's default zoom (zoom out for the rest).
     Built as one dict (:mod:`explorer.figure_parts`): it is redrawn on every move of T.
     """
-    e = np.asarray(energies, dtype=float)
-    g = np.asarray(degeneracies, dtype=float)
-    p = np.asarray(populations, dtype=float)
+    n = len(plain(labels))
+    e = _finite(energies, "energies", n)
+    g = check_vector(degeneracies, "degeneracies", length=n, low=0)
+    p = check_vector(populations, "populations", length=n, low=0, high=1)
+    if not p.max() > 0:
+        raise ValueError("populations must not all be 0")
+    kT, top = check_number(kT, "kT", 0, _LARGEST), check_number(top, "top", -_LARGEST, _LARGEST)
+    check_texts([unit], "unit")
     most = int(np.argmax(p))
     names = plain(labels)
     unit_text = plain([unit])[0]
@@ -137,6 +162,13 @@ def thermodynamics_figure(
     dotted; a two-level system's Schottky peak is marked on the heat capacity. Built as one
     dict (:mod:`explorer.figure_parts`): it is redrawn on every move of T.
     """
+    check_fields(curves, Curves, "curves")
+    if not (np.all(curves.kelvin > 0) and np.all(np.isfinite(curves.kelvin))):
+        raise ValueError("curves.kelvin must be temperatures above 0 K (a log axis)")
+    kelvin = check_number(kelvin, "kelvin", 5e-324, _LARGEST)
+    if marker is not None:
+        check_fields(marker, SchottkyMarker, "marker")
+    check_texts([unit], "unit")
     unit_text = plain([unit])[0]
     panels = (
         ("mean_energy", f"mean energy U ({unit_text})", 1, 1),
@@ -210,6 +242,8 @@ def thermodynamics_figure(
 def limits_bars(labels: Sequence[str], result: Bridge, kelvin: float) -> go.Figure:
     """Populations now beside the two limits: the ground state (kT → 0) and g/Σg (kT → ∞)."""
     names = plain(labels)
+    check_fields(result, Bridge, "result")
+    kelvin = check_number(kelvin, "kelvin", low=0)
     fig = go.Figure()
     for values, name, color in (
         (result.ground, "kT → 0: the ground level", LIMIT),
@@ -240,7 +274,10 @@ def ensemble_bars(labels: Sequence[str], draw: Ensemble, particles: int) -> go.F
     """The fraction of N particles in each level, and the Boltzmann p it fluctuates about
     (diamonds, with ±2 standard deviations of a multinomial draw as whiskers)."""
     names = plain(labels)
-    p = draw.expected
+    check_fields(draw, Ensemble, "draw")
+    p = check_vector(draw.expected, "draw.expected", length=len(names), low=0, high=1)
+    _finite(draw.fractions, "draw.fractions", len(names))
+    particles = check_count(particles, "particles", 10**12)
     sigma = np.sqrt(p * (1 - p) / particles)
     fig = go.Figure()
     fig.add_trace(
@@ -279,8 +316,12 @@ def particles_on_levels(
     energies: Sequence[float], counts: np.ndarray, seed: int, unit: str, top: float
 ) -> go.Figure:
     """Each particle a dot on its level (up to MAX_DOTS, scattered along the level line)."""
-    e = np.asarray(energies, dtype=float)
-    counts = np.asarray(counts)
+    e = _finite(energies, "energies")
+    counts = whole_array(counts, "counts")
+    if counts.shape != e.shape or not ((counts >= 0) & (counts <= 10**12)).all():
+        raise ValueError("counts must be one count from 0 to 10^12 per energy level")
+    seed, top = check_seed(seed), check_number(top, "top", -_LARGEST, _LARGEST)
+    check_texts([unit], "unit")
     total = int(counts.sum())
     scale = min(1.0, MAX_DOTS / total) if total else 1.0
     shown = np.floor(counts * scale).astype(int)

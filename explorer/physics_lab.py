@@ -8,14 +8,16 @@ kelvin; entropy and heat capacity in units of k_B.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from explorer import physics
-from explorer.core import softmax
+from explorer.checks import check_count, check_real, check_seed
+from explorer.core import _check_probs, softmax
 from explorer.state import MAX_LABEL_CHARS, ExplorerState
-from explorer.units import kelvin_from_kT, kT_in
+from explorer.units import canonical_unit, kelvin_from_kT, kT_in
 
 CURVE_POINTS = 240
 #: Curves span kT from (smallest gap)/CURVE_BELOW to (spread)·CURVE_ABOVE, and always the current T.
@@ -24,6 +26,32 @@ CURVE_BELOW, CURVE_ABOVE = 30.0, 10.0
 SHIFT_IN_KT = 5.0
 #: Levels whose population is below this are drawn but left out of the diagram's default zoom.
 VISIBLE_POPULATION = 1e-4
+
+
+# The arguments come from the page's validated state; they are checked again here, with
+# explorer.physics' own checks, so that a bad one raises a ValueError naming it, never a NaN.
+
+
+def _levels(energies, degeneracies=None) -> tuple[np.ndarray, np.ndarray]:
+    """(energies, degeneracies) checked as :mod:`explorer.physics` checks them (g = 1 if None)."""
+    e = physics._check_energies(energies)
+    return e, physics._check_degeneracies(degeneracies, e.size)
+
+
+def _positive(value: float, name: str) -> float:
+    """A finite number > 0 (a temperature in kelvin, or kT), or raise naming ``name``."""
+    number = check_real(value, name)
+    if not 0 < number < math.inf:
+        raise ValueError(f"{name} must be a finite number > 0, got {number!r}")
+    return number
+
+
+def _populations(populations) -> np.ndarray:
+    """A 1-D probability vector, or raise naming ``populations``."""
+    p = _check_probs(populations, -1, "populations")
+    if p.ndim != 1:
+        raise ValueError(f"populations must be a 1-D array, got shape {p.shape}")
+    return p
 
 
 @dataclass(frozen=True)
@@ -42,10 +70,13 @@ class Curves:
 
 def curve_kelvin_range(energies, unit: str, kelvin: float) -> tuple[float, float]:
     """Where the thermodynamics happens: from well below the smallest gap to above the spread."""
-    e = np.unique(np.asarray(energies, dtype=float))
+    e = np.unique(physics._check_energies(energies))
+    unit, kelvin = canonical_unit(unit), _positive(kelvin, "kelvin")
     if e.size > 1:
-        low_kT = float(np.diff(e).min()) / CURVE_BELOW
-        high_kT = float(e[-1] - e[0]) * CURVE_ABOVE
+        top_kT = float(kT_in(unit, 1e12))  # the range ends at 1e12 K: no need to go beyond
+        with np.errstate(over="ignore"):  # a spread beyond 1.8e308 is inf, clipped below
+            low_kT = min(float(np.diff(e).min()) / CURVE_BELOW, top_kT)
+            high_kT = min(float(e[-1] - e[0]) * CURVE_ABOVE, top_kT)
         low, high = float(kelvin_from_kT(low_kT, unit)), float(kelvin_from_kT(high_kT, unit))
     else:
         low, high = kelvin / 100, kelvin * 100
@@ -55,11 +86,11 @@ def curve_kelvin_range(energies, unit: str, kelvin: float) -> tuple[float, float
 
 def thermodynamic_curves(energies, degeneracies, unit: str, kelvin: float) -> Curves:
     """U, S, F and C over a log range of temperatures around the levels and the current T."""
-    low, high = curve_kelvin_range(energies, unit, kelvin)
+    e, g = _levels(energies, degeneracies)
+    low, high = curve_kelvin_range(e, unit, kelvin)
     kelvins = np.logspace(math.log10(low), math.log10(high), CURVE_POINTS)
     kTs = np.asarray(kT_in(unit, kelvins))
-    t = physics.thermodynamics(energies, kTs, degeneracies)
-    e, g = np.asarray(energies, dtype=float), np.asarray(degeneracies, dtype=float)
+    t = physics.thermodynamics(e, kTs, g)
     return Curves(
         kelvin=kelvins,
         kT=kTs,
@@ -85,8 +116,8 @@ class SchottkyMarker:
 
 def schottky_marker(energies, degeneracies, unit: str) -> SchottkyMarker | None:
     """For exactly two distinct levels, the Schottky peak (None otherwise)."""
-    e = np.asarray(energies, dtype=float)
-    g = np.asarray(degeneracies, dtype=float)
+    e, g = _levels(energies, degeneracies)
+    unit = canonical_unit(unit)
     if e.size != 2 or e[0] == e[1]:
         return None
     lower, upper = (0, 1) if e[0] < e[1] else (1, 0)
@@ -125,13 +156,13 @@ class Bridge:
 
 def bridge(energies, degeneracies, kT: float) -> Bridge:
     """Boltzmann populations next to softmax of the same numbers, the shift and the limits."""
-    e = np.asarray(energies, dtype=float)
-    g = np.asarray(degeneracies, dtype=float)
+    e, g = _levels(energies, degeneracies)
+    kT = _positive(kT, "kT")
     with np.errstate(over="ignore"):
         logits = np.log(g) - e / kT
+        if not np.isfinite(logits).all():  # some E/kT beyond the float range: count from E₀,
+            logits = np.log(g) - (e - e.min()) / kT  # which can only overflow to -inf
     logits = np.where(np.isfinite(logits), logits, -np.inf)
-    if not np.isfinite(logits).any():  # every E/kT beyond the float range: count from E₀
-        logits = np.log(g) - (e - e.min()) / kT
     by_softmax = softmax(logits)
     now = physics.thermodynamics(e, kT, g)
     shift = SHIFT_IN_KT * kT
@@ -156,14 +187,21 @@ def bridge(energies, degeneracies, kT: float) -> Bridge:
 
 def most_populated(populations) -> int:
     """Index of the most populated level (the lowest such on a tie)."""
-    return int(np.argmax(np.asarray(populations)))
+    return int(np.argmax(_populations(populations)))
 
 
 def visible_top(energies, populations, kT: float) -> float:
     """Top of the level diagram's default zoom: every level holding ≥ VISIBLE_POPULATION, the
     first level above the ground, and E₀ + 1.5 kT, whichever is highest."""
-    e = np.asarray(energies, dtype=float)
-    p = np.asarray(populations, dtype=float)
+    e = physics._check_energies(energies)
+    p = _populations(populations)
+    if p.shape != e.shape:
+        raise ValueError(
+            f"populations must have one entry per level of energies: {e.size}, got {p.size}"
+        )
+    kT = check_real(kT, "kT")
+    if not kT >= 0:
+        raise ValueError(f"kT must be ≥ 0, got {kT!r}")
     order = np.unique(e)
     candidates = [float(e[p >= VISIBLE_POPULATION].max())]
     if order.size > 1:
@@ -185,8 +223,9 @@ class Ensemble:
 
 def ensemble(populations, particles: int, seed: int) -> Ensemble:
     """A seeded multinomial draw of ``particles`` particles (explorer.physics.draw_ensemble)."""
-    p = np.asarray(populations, dtype=float)
-    counts = physics.draw_ensemble(p, particles, rng=seed)
+    p = _populations(populations)
+    particles = check_count(particles, "particles", physics.MAX_PARTICLES)
+    counts = physics.draw_ensemble(p, particles, rng=check_seed(seed))
     fractions = counts / particles
     return Ensemble(
         counts=counts,
@@ -203,8 +242,18 @@ def as_explorer_state(energies, degeneracies, labels, kT: float) -> ExplorerStat
     Logits ln g − (E − E₀)/kT, to 6 significant digits (a readable link); at Explorer T = 1
     their softmax is the Boltzmann distribution at kT.
     """
-    energies, degeneracies = np.asarray(energies, float), np.asarray(degeneracies, float)
-    logits = np.log(degeneracies) - (energies - energies.min()) / kT
+    energies, degeneracies = _levels(energies, degeneracies)
+    kT = _positive(kT, "kT")
+    if not isinstance(labels, Sequence) or isinstance(labels, str):
+        raise TypeError(f"labels must be a list of texts, one per level, got {labels!r:.60}")
+    if not all(isinstance(label, str) for label in labels):
+        raise TypeError("labels must be a list of texts, one per level")
+    if len(labels) != energies.size:
+        raise ValueError(
+            f"labels must have one entry per level: {energies.size}, got {len(labels)}"
+        )
+    with np.errstate(over="ignore"):  # beyond the float range: -inf, a masked logit
+        logits = np.log(degeneracies) - (energies - energies.min()) / kT
     return ExplorerState(
         logits=tuple(float(f"{z:.6g}") if math.isfinite(z) else -math.inf for z in logits),
         labels=tuple(label[:MAX_LABEL_CHARS] for label in labels),

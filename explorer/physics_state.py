@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from explorer import physics
+from explorer.checks import check_count, check_real, real_array
 from explorer.links import query_from_state, state_from_query
 from explorer.state import InputError, parse_number
 from explorer.units import UNITS, convert, kT_in
@@ -51,11 +52,30 @@ _SEPARATORS = re.compile(r"[,;\s]+")
 
 def rounded(values) -> tuple[float, ...]:
     """Values rounded to :data:`SIGNIFICANT_DIGITS` significant digits, as exact floats."""
-    return tuple(float(f"{float(v):.{SIGNIFICANT_DIGITS}g}") for v in values)
+    return tuple(_round(v) for v in map(float, _levels(values, "values")))
+
+
+def _round(value: float) -> float:
+    """``value`` to SIGNIFICANT_DIGITS digits; the largest floats round up beyond the float
+    range, and stay as they are."""
+    result = float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+    return result if math.isfinite(result) or not math.isfinite(value) else value
+
+
+def _levels(values, name: str) -> np.ndarray:
+    """``values`` as a 1-D float array with no NaN (±inf pass), or an error naming ``name``."""
+    array = real_array(values, name)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a list of numbers, got shape {array.shape}")
+    if np.isnan(array).any():
+        raise ValueError(f"{name} contain NaN; give numbers")
+    return array
 
 
 def preset_levels(system: str) -> tuple[str, tuple[float, ...], tuple[float, ...]]:
     """(unit, energies, degeneracies) of a preset system, energies rounded."""
+    if not isinstance(system, str) or system not in _PRESET_KEYS:
+        raise ValueError(f"system must be one of {', '.join(_PRESET_KEYS)}, got {system!r}")
     scheme = physics.PRESETS[_PRESET_KEYS[system]]
     return scheme.unit, rounded(scheme.energies), tuple(float(g) for g in scheme.degeneracies)
 
@@ -98,7 +118,7 @@ class PhysicsState:
 
 def with_preset(state: PhysicsState, system: str) -> PhysicsState:
     """``state`` with a preset's levels and unit (``custom`` keeps the levels)."""
-    if system not in _PRESET_KEYS:
+    if system == "custom":
         return replace(state, system="custom")
     unit, energies, degeneracies = preset_levels(system)
     return replace(state, system=system, unit=unit, energies=energies, degeneracies=degeneracies)
@@ -106,7 +126,11 @@ def with_preset(state: PhysicsState, system: str) -> PhysicsState:
 
 def convert_energies(energies, from_unit: str, to_unit: str) -> tuple[float, ...]:
     """Energies expressed in another unit, rounded to 10 significant digits."""
-    return rounded(np.atleast_1d(convert(np.asarray(energies, dtype=float), from_unit, to_unit)))
+    try:
+        converted = convert(_levels(energies, "energies"), from_unit, to_unit)
+    except ValueError as error:
+        raise ValueError(f"energies in {to_unit!s:.20}: {error}") from None
+    return rounded(np.atleast_1d(converted))
 
 
 # --- parsing what a user types ------------------------------------------------------------------
@@ -115,13 +139,17 @@ def convert_energies(energies, from_unit: str, to_unit: str) -> tuple[float, ...
 def format_levels(values) -> str:
     """``0, 3.845, 11.53``: exact (shortest round trip), whole numbers without ``.0``."""
     return ", ".join(
-        str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v)) for v in values
+        str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+        for v in map(float, _levels(values, "values"))
     )
 
 
 def format_kelvin(kelvin: float) -> str:
     """``300 K``: a temperature as the slider shows it."""
-    return f"{kelvin:g} K"
+    value = check_real(kelvin, "kelvin")
+    if math.isnan(value):
+        raise ValueError("kelvin is NaN; give a temperature")
+    return f"{value:g} K"
 
 
 def _parse_list(text: str, what: str, low: float, high: float, unit: str = "") -> list[float]:
@@ -161,6 +189,7 @@ def parse_energies(text: str, unit: str = "") -> tuple[float, ...]:
 
 def parse_degeneracies(text: str, n_levels: int) -> tuple[float, ...]:
     """Degeneracies, one per level, each > 0; an empty field means 1 for every level."""
+    n_levels = check_count(n_levels, "n_levels", MAX_LEVELS, low=0)
     if not str(text).strip():
         return (1.0,) * n_levels
     values = _parse_list(text, "degeneracies", 0, MAX_DEGENERACY)

@@ -64,7 +64,12 @@ def canonical(names: object) -> tuple[str, ...]:
     >>> canonical(["values", "mode", "values", "nonsense"])
     ('mode', 'values')
     """
-    chosen = set(names)  # type: ignore[arg-type]
+    if isinstance(names, str):
+        raise TypeError(f"names must be a list of control names, not one text ({_shown(names)})")
+    try:
+        chosen = set(names)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError("names must be a list of control names") from None
     return tuple(name for name in HIDEABLE if name in chosen)
 
 
@@ -142,9 +147,16 @@ def page_url(base: str | None, query: Mapping[str, str]) -> str:
     >>> page_url(None, {"q": "halve"})
     '?q=halve'
     """
+    if base is not None and not isinstance(base, str):
+        raise TypeError(f"base must be an address (text) or None, got {type(base).__name__}")
+    if not isinstance(query, Mapping) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in query.items()
+    ):
+        raise TypeError("query must map parameter names to their values, both text")
     if base and not urlsplit(base).path:
         base += "/"  # http://host:port?… works, http://host:port/?… is the usual form
-    text = urlencode(query, quote_via=quote, safe=",")
+    # errors="replace": a lone surrogate (from text that was not UTF-8) becomes "?", not a crash
+    text = urlencode(query, quote_via=quote, safe=",", errors="replace")
     return f"{base or ''}?{text}" if text else (base or "?")
 
 
@@ -231,6 +243,8 @@ def restyle(figure: go.Figure) -> go.Figure:
     labels do not run into its neighbour. Animation frames get the same treatment.
     ``figure`` itself is not changed.
     """
+    if not isinstance(figure, go.Figure):
+        raise TypeError(f"figure must be a plotly Figure, got {type(figure).__name__}")
     fig = go.Figure(figure)
     layout = fig.layout
     layout.font.size = _bigger(layout.font.size, BODY_FONT)

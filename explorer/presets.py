@@ -107,12 +107,23 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+def _check_state(state: object) -> None:
+    if not isinstance(state, ExplorerState):
+        raise TypeError(f"state must be an ExplorerState, got {type(state).__name__}")
+
+
 def apply_preset(state: ExplorerState, name: str) -> ExplorerState:
     """``state`` showing the preset ``name``: its values, labels, and its T and view if it sets
     them. The compare temperature is kept; the values are no longer a digits image's.
 
-    Raises ``KeyError`` for a name not in :data:`PRESETS`.
+    Raises ``ValueError`` for a name not in :data:`PRESETS`, ``TypeError`` for a ``state`` that
+    is not an :class:`~explorer.state.ExplorerState`.
     """
+    _check_state(state)
+    if not isinstance(name, str) or name not in PRESETS:
+        raise ValueError(
+            f"name must be one of the examples ({', '.join(PRESETS)}), got {name!r:.40}"
+        )
     preset = PRESETS[name]
     text = format_numbers(preset.values)
     if preset.input_mode == "probabilities":
@@ -132,6 +143,7 @@ def apply_preset(state: ExplorerState, name: str) -> ExplorerState:
 
 def matching(state: ExplorerState) -> Preset | None:
     """The preset whose logits and labels ``state`` shows (any T, any view), if there is one."""
+    _check_state(state)
     for name, preset in PRESETS.items():
         loaded = apply_preset(state, name)
         if loaded.logits == state.logits and loaded.labels == state.labels:
@@ -141,6 +153,7 @@ def matching(state: ExplorerState) -> Preset | None:
 
 def try_this(state: ExplorerState) -> str:
     """A next thing to try with the current logits and T, with the number it will show."""
+    _check_state(state)
     finite = [z for z in state.logits if math.isfinite(z)]
     temperature = state.temperature
     top = float(softmax(state.logits, temperature).max())

@@ -22,6 +22,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from explorer.checks import check_count, check_real
 from explorer.core import entropy, softmax
 
 MIN_CHOICES, MAX_CHOICES = 3, 4
@@ -65,7 +66,11 @@ def panel(name: str, logits: Sequence[float], temperature: float) -> Panel:
     >>> panel("T = ∞", [2.0, -math.inf, 0.0], math.inf).probs
     (0.5, 0.0, 0.5)
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a text, got {type(name).__name__}")
     probs = softmax(logits, temperature)
+    if probs.ndim != 1:
+        raise ValueError(f"logits must be one list of numbers, got shape {probs.shape}")
     return Panel(
         name=name,
         logits=tuple(float(z) for z in logits),
@@ -81,9 +86,20 @@ def number(value: float) -> str:
     >>> number(2.0), number(0.5), number(-math.inf), number(math.inf)
     ('2', '0.5', '−∞', '∞')
     """
+    value = check_real(value, "value")
+    if math.isnan(value):
+        raise ValueError("value is NaN; give a number")
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
     return f"{value:g}".replace("-", "−")
+
+
+def _text_list(labels: object) -> bool:
+    return (
+        isinstance(labels, Sequence)
+        and not isinstance(labels, str)
+        and all(isinstance(label, str) for label in labels)
+    )
 
 
 def listing(labels: Sequence[str], values: Sequence[float], digits: int | None = None) -> str:
@@ -92,6 +108,19 @@ def listing(labels: Sequence[str], values: Sequence[float], digits: int | None =
     >>> listing(["cat", "dog"], [0.66524, 0.24473], digits=3)
     'cat 0.665, dog 0.245'
     """
+    if not _text_list(labels):
+        raise TypeError("labels must be a list of texts")
+    if isinstance(values, str) or not hasattr(values, "__len__"):
+        raise TypeError("values must be a list of numbers")
+    if len(labels) != len(values):
+        raise ValueError(
+            f"labels and values must match: {len(labels)} labels, {len(values)} values"
+        )
+    if digits is not None:
+        digits = check_count(digits, "digits", 17, low=0)
+    values = [check_real(v, "values") for v in values]
+    if any(math.isnan(v) for v in values):
+        raise ValueError("values contain NaN; give numbers")
     shown = [number(v) if digits is None else f"{v:.{digits}f}" for v in values]
     return ", ".join(f"{label} {value}" for label, value in zip(labels, shown, strict=True))
 
@@ -389,11 +418,13 @@ _BY_KEY = {q.key: q for q in QUESTIONS}
 
 
 def question(key: str) -> Question:
-    """The question whose key is ``key``; KeyError for any other.
+    """The question whose key is ``key``; ValueError for any other.
 
     >>> question("shift").title
     'Add 5 to every logit'
     """
+    if not isinstance(key, str) or key not in _BY_KEY:
+        raise ValueError(f"key must name a question ({', '.join(_BY_KEY)}), got {key!r:.40}")
     return _BY_KEY[key]
 
 
@@ -403,4 +434,6 @@ def is_right(item: Question, choice: int) -> bool:
     >>> is_right(question("shift"), 0), is_right(question("shift"), 1)
     (True, False)
     """
-    return choice == item.answer
+    if not isinstance(item, Question):
+        raise TypeError(f"item must be a Question, got {type(item).__name__}")
+    return check_count(choice, "choice", len(item.choices) - 1, low=0) == item.answer

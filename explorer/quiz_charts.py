@@ -15,7 +15,9 @@ from explorer.charts import (
     REFERENCE,
     SECOND,
     bar_trace,
+    plain,
 )
+from explorer.checks import check_count, check_texts
 
 #: The first set of bars is the question's setup (grey, as the Explorer's T = 1 reference); the
 #: others are what the question asks about.
@@ -34,11 +36,17 @@ def panel_bars(
     line would sit on the bars' own labels where a bar is at that level, as at T = ∞); the
     probability axis is 0 … 1, so bars of different questions read on the same scale.
     """
+    names = check_texts(names, "names")
+    if isinstance(probs, str | bytes) or not isinstance(probs, Sequence | np.ndarray):
+        raise TypeError("probs must be a list of probability lists, one per name")
+    n_finite = check_count(n_finite, "n_finite", len(plain(labels)))
     if len(names) != len(probs) or not 1 <= len(names) <= len(PANEL_COLORS):
-        raise ValueError(f"give 1 to {len(PANEL_COLORS)} names, one per set of probabilities")
+        raise ValueError(
+            f"names and probs must match: 1 to {len(PANEL_COLORS)} names, one set of probs each"
+        )
     fig = go.Figure()
     for name, values, color in zip(names, probs, PANEL_COLORS, strict=False):
-        fig.add_trace(bar_trace(labels, np.asarray(values, dtype=float), name, color))
+        fig.add_trace(bar_trace(labels, values, name, color))
     uniform = dict(dash="dot", color=LIMIT, width=1.5)
     fig.add_hline(y=1 / n_finite, line=uniform)
     fig.add_trace(  # the line's legend entry: no points of its own

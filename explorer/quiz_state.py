@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from explorer.checks import check_count, check_whole
 from explorer.links import query_from_state, state_from_query
-from explorer.quiz import KEYS
+from explorer.quiz import KEYS, question
 from explorer.state import InputError
 
 MAX_SHOWN_CHARS = 30  # of a bad question name quoted back in a notice
@@ -27,6 +28,8 @@ class QuizState:
 
 
 def _question(raw: str) -> str:
+    if not isinstance(raw, str):
+        raise InputError(f"the question must be named by its key, one of {', '.join(KEYS)}.")
     if raw not in KEYS:
         shown = raw[:MAX_SHOWN_CHARS] + ("…" if len(raw) > MAX_SHOWN_CHARS else "")
         raise InputError(f"there is no question “{shown}” (the questions: {', '.join(KEYS)}).")
@@ -70,12 +73,14 @@ def go_to(key: str) -> QuizState:
 
 def step(state: QuizState, offset: int) -> QuizState:
     """The question ``offset`` places on (−1 = previous), wrapping around, unanswered."""
-    return go_to(KEYS[(KEYS.index(state.question) + offset) % len(KEYS)])
+    return go_to(KEYS[(KEYS.index(state.question) + check_whole(offset, "offset")) % len(KEYS)])
 
 
 def commit(state: QuizState, pick: int) -> QuizState:
-    """The learner answers ``pick``: the reveal shows, with their answer marked."""
-    return replace(state, show=True, pick=pick)
+    """The learner answers ``pick`` (an index into the question's choices): the reveal shows,
+    with their answer marked."""
+    choices = question(state.question).choices
+    return replace(state, show=True, pick=check_count(pick, "pick", len(choices) - 1, low=0))
 
 
 def hide(state: QuizState) -> QuizState:

@@ -19,6 +19,8 @@ from explorer.charts import (
     format_temperature,
     plain,
 )
+from explorer.checks import check_count, check_number, check_texts, check_vector, real_array
+from explorer.sampling import MAX_DRAWS
 
 REMOVED = "#D9D9D9"
 MARGIN = dict(t=40, b=40, l=55, r=20)
@@ -34,6 +36,16 @@ def histogram_vs_exact(
 ) -> go.Figure:
     """Empirical frequencies (bars, with 95% intervals) against the exact probabilities."""
     x = plain(labels)
+    probs, frequencies, lower, upper = (
+        check_vector(values, name, length=len(x), low=0, high=1)
+        for values, name in (
+            (probs, "probs"),
+            (frequencies, "frequencies"),
+            (lower, "lower"),
+            (upper, "upper"),
+        )
+    )
+    draws = check_count(draws, "draws", MAX_DRAWS)
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -69,6 +81,11 @@ def histogram_vs_exact(
 
 def convergence(ns: np.ndarray, distances: np.ndarray, expected: np.ndarray) -> go.Figure:
     """Total-variation distance against the number of draws, log–log, beside the 1/√N law."""
+    ns = check_vector(ns, "ns", low=1)
+    if ns.size == 0:
+        raise ValueError("ns is empty: give at least one number of draws")
+    distances = check_vector(distances, "distances", length=ns.size, low=0, high=1)
+    expected = check_vector(expected, "expected", length=ns.size, low=0, high=1)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -99,6 +116,9 @@ def convergence(ns: np.ndarray, distances: np.ndarray, expected: np.ndarray) -> 
 
 def cumulative_bar(labels: Sequence[str], probs: np.ndarray, u: float, drawn: int) -> go.Figure:
     """The interval [0, 1) cut into one piece per class; the uniform draw u picks a piece."""
+    probs = check_vector(probs, "probs", length=len(plain(labels)), low=0, high=1)
+    u = check_number(u, "u", 0, 1)
+    drawn = check_count(drawn, "drawn", len(probs) - 1, low=0)
     fig = go.Figure()
     for i, (label, p) in enumerate(zip(plain(labels), probs, strict=True)):
         fig.add_trace(
@@ -144,6 +164,13 @@ def gumbel_race(
     Subtracting the max is a common shift: it moves every total equally and changes no winner.
     """
     x = plain(labels)
+    scaled = check_vector(scaled, "scaled", length=len(x))  # -inf: a masked class
+    if np.isposinf(scaled).any():
+        raise ValueError("scaled must be numbers or -inf (a masked class), not +inf")
+    noise = check_vector(noise, "noise", length=len(x))
+    if not np.isfinite(noise).all():
+        raise ValueError("noise must be finite numbers")
+    winner = check_count(winner, "winner", len(x) - 1, low=0)
     finite = np.isfinite(scaled)
     fig = go.Figure()
     fig.add_trace(
@@ -152,7 +179,8 @@ def gumbel_race(
     fig.add_trace(
         go.Bar(x=x, y=np.where(finite, noise, 0), name="Gumbel noise", marker_color=CURRENT)
     )
-    totals = np.where(finite, scaled + noise, np.nan)
+    # A masked class has no total: None leaves a gap (NaN would too, but is not a number).
+    totals = [float(s + n) if f else None for s, n, f in zip(scaled, noise, finite, strict=True)]
     fig.add_trace(
         go.Scatter(
             x=x,
@@ -176,6 +204,13 @@ def gumbel_race(
 
 def relaxed_samples(labels: Sequence[str], samples: np.ndarray, tau: float) -> go.Figure:
     """A few Gumbel-softmax samples (rows sum to 1): near one-hot for small τ."""
+    names = plain(labels)
+    samples = real_array(samples, "samples")
+    if samples.ndim != 2 or samples.shape[1] != len(names) or not 1 <= len(samples) <= 50:
+        raise ValueError(f"samples must be 1 to 50 rows of {len(names)} weights, one per label")
+    if not ((samples >= 0) & (samples <= 1)).all():  # NaN fails too
+        raise ValueError("samples must be weights from 0 to 1")
+    tau = check_number(tau, "tau", low=0)
     fig = go.Figure(
         go.Heatmap(
             z=samples,
@@ -209,6 +244,16 @@ def decoding_stages(
     """One row per pipeline stage: surviving entries in colour, removed ones grey and struck."""
     from plotly.subplots import make_subplots
 
+    n = len(plain(labels))
+    stage_names = check_texts(stage_names, "stage_names")
+    check_count(len(stage_names), "the number of stages", 10)
+    for values, name in ((stage_probs, "stage_probs"), (stage_alive, "stage_alive")):
+        if not isinstance(values, Sequence) or isinstance(values, str):
+            raise TypeError(f"{name} must be a list with one entry per stage name")
+        if len(values) != len(stage_names):
+            raise ValueError(f"{name} must have one entry per stage name")
+    stage_probs = [check_vector(p, "stage_probs", length=n, low=0, high=1) for p in stage_probs]
+    stage_alive = [check_vector(a, "stage_alive", length=n, low=0, high=1) > 0 for a in stage_alive]
     rows = len(stage_names)
     fig = make_subplots(
         rows=rows,

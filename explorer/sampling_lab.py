@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from explorer.checks import check_count, check_seed
 from explorer.core import softmax
 from explorer.draw_stats import (
     ChiSquareResult,
@@ -21,9 +22,10 @@ from explorer.draw_stats import (
 )
 from explorer.gumbel import gumbel_max_sample
 from explorer.ngram import NGramModel, distinct_n, generate, mean_surprisal, repeated_ngram_rate
-from explorer.sampling import sample
+from explorer.sampling import MAX_DRAWS, sample
 
 GUMBEL_CHECK_DRAWS = 100_000  # Gumbel-max draws behind the "matches softmax" check
+MAX_TEMPERATURES = 8  # texts generated side by side by compare_temperatures
 
 
 def single_draws(probs: ArrayLike, seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -31,10 +33,14 @@ def single_draws(probs: ArrayLike, seed: int, count: int) -> tuple[np.ndarray, n
 
     :func:`explorer.sampling.sample` draws u = r · F_last from ``Generator.random`` and takes the
     class whose cumulative interval holds u; the same generator replays those u here.
+    ``count``: 0 to :data:`~explorer.sampling.MAX_DRAWS`; ``seed``: a whole number ≥ 0.
     """
+    count = check_count(count, "count", MAX_DRAWS, low=0)
+    seed = check_seed(seed)
+    drawn = sample(probs, count, rng=seed)  # checks probs
     p = np.asarray(probs, dtype=float)
     uniforms = np.random.default_rng(seed).random(count) * np.cumsum(p)[-1]
-    return uniforms, sample(p, count, rng=seed)
+    return uniforms, drawn
 
 
 @dataclass(frozen=True)
@@ -51,9 +57,11 @@ class DrawSummary:
 
 
 def summarize_draws(probs: ArrayLike, draws: int, seed: int) -> DrawSummary:
-    """Draw ``draws`` samples with ``seed`` and compare them with ``probs``."""
+    """Draw ``draws`` samples (1 to :data:`~explorer.sampling.MAX_DRAWS`) with ``seed`` (a whole
+    number ≥ 0) and compare them with ``probs``."""
+    draws = check_count(draws, "draws", MAX_DRAWS)
+    drawn = sample(probs, draws, rng=check_seed(seed))  # checks probs
     p = np.asarray(probs, dtype=float)
-    drawn = sample(p, draws, rng=seed)
     counts = class_counts(drawn, len(p))
     lower, upper = wilson_interval(counts, draws)
     return DrawSummary(
@@ -78,7 +86,11 @@ class GumbelCheck:
 
 
 def gumbel_check(logits: ArrayLike, temperature: float, seed: int) -> GumbelCheck:
-    """Argmax of z/T + Gumbel noise, :data:`GUMBEL_CHECK_DRAWS` times, against the softmax."""
+    """Argmax of z/T + Gumbel noise, :data:`GUMBEL_CHECK_DRAWS` times, against the softmax.
+
+    ``seed``: a whole number ≥ 0.
+    """
+    seed = check_seed(seed)
     probs = softmax(logits, temperature)
     counts = class_counts(
         gumbel_max_sample(logits, temperature, GUMBEL_CHECK_DRAWS, seed), len(probs)
@@ -105,7 +117,18 @@ class TextRun:
 def compare_temperatures(
     model: NGramModel, prompt: str, length: int, temperatures: Sequence[float], seed: int
 ) -> list[TextRun]:
-    """Generate from the same prompt and seed at each temperature, side by side."""
+    """Generate from the same prompt and seed at each temperature, side by side.
+
+    ``temperatures``: 1 to :data:`MAX_TEMPERATURES` of them; ``seed``: a whole number ≥ 0.
+    """
+    if not isinstance(model, NGramModel):
+        raise TypeError(f"model must be an NGramModel, got {type(model).__name__}")
+    if not isinstance(prompt, str):
+        raise TypeError(f"prompt must be a text, got {type(prompt).__name__}")
+    if isinstance(temperatures, str) or not isinstance(temperatures, Sequence | np.ndarray):
+        raise TypeError("temperatures must be a list of temperatures")
+    check_count(len(temperatures), "the number of temperatures", MAX_TEMPERATURES)
+    seed = check_seed(seed)
     runs = []
     for temperature in temperatures:
         generation = generate(model, prompt, length, temperature, rng=seed)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from explorer.checks import check_count
 from explorer.core import probs_to_logits, softmax
 from explorer.temperature import TEMPERATURE_STOPS, nearest_stop
 
@@ -59,8 +60,8 @@ class ExplorerState:
 
 
 def default_labels(count: int) -> tuple[str, ...]:
-    """A, B, C, … for ``count`` classes."""
-    return tuple(string.ascii_uppercase[:count])
+    """A, B, C, … for ``count`` classes (0 to 26)."""
+    return tuple(string.ascii_uppercase[: check_count(count, "count", 26, low=0)])
 
 
 def parse_numbers(text: str, what: str = "logits") -> tuple[float, ...]:
@@ -266,6 +267,10 @@ def from_query(
     return state, notices
 
 
+def _parse_compare(value: object) -> float:
+    return parse_stop(value, "Compare temperature")
+
+
 def _choice(raw: str, options: tuple[str, ...], name: str) -> str:
     if raw not in options:
         raise InputError(f"{name} must be one of {', '.join(options)}.")
@@ -320,9 +325,11 @@ def apply_form(state: ExplorerState, form: FormInput) -> FormResult:
         keep = len(state.labels) == len(logits)
         labels = state.labels if keep else default_labels(len(logits))
     temperatures = {}
-    for field in ("temperature", "compare_temperature"):
+    # The compare temperature is a slider's: only its stops can be a link's T2.
+    parsers = {"temperature": parse_temperature, "compare_temperature": _parse_compare}
+    for field, parse in parsers.items():
         try:
-            temperatures[field] = parse_temperature(getattr(form, field))
+            temperatures[field] = parse(getattr(form, field))
         except InputError as error:
             errors[field] = str(error)
             temperatures[field] = getattr(state, field)

@@ -19,17 +19,26 @@ by T² so that its gradients keep their size when T changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from numpy.typing import ArrayLike
 from threadpoolctl import threadpool_limits
 
-from explorer.checks import check_count
+from explorer.checks import check_count, real_array, whole_array
 from explorer.core import _check_probs, entropy
 from explorer.distillation import _check_distillation_temperature, cross_entropy_and_gradient
 
-__all__ = ["ADAM_BETAS", "LEARNING_RATE", "MAX_EPOCHS", "Student", "accuracy", "train_student"]
+__all__ = [
+    "ADAM_BETAS",
+    "LEARNING_RATE",
+    "MAX_ABS_INPUT",
+    "MAX_CLASSES",
+    "MAX_EPOCHS",
+    "Student",
+    "accuracy",
+    "train_student",
+]
 
 #: Most full-batch steps one training takes (about 0.3 ms each on the 1,078 digits: 2,000 in 0.6 s).
 MAX_EPOCHS = 2000
@@ -37,6 +46,9 @@ MAX_EPOCHS = 2000
 LEARNING_RATE = 0.05
 ADAM_BETAS = (0.9, 0.999)
 _ADAM_EPSILON = 1e-8
+#: Most classes, and the largest input size: beyond them Adam's steps could leave the float range.
+MAX_CLASSES = 1000
+MAX_ABS_INPUT = 1e6
 
 
 @dataclass(frozen=True)
@@ -67,8 +79,14 @@ class Student:
 
 
 def accuracy(logits: np.ndarray, labels: np.ndarray) -> float:
-    """Share of rows whose largest logit is the label's."""
-    return float(np.mean(np.argmax(logits, axis=1) == labels))
+    """Share of rows whose largest logit is the label's (ties: the first largest)."""
+    z = real_array(logits, "logits")
+    if z.ndim != 2 or z.shape[0] == 0 or z.shape[1] == 0 or np.isnan(z).any():
+        raise ValueError(f"logits must be a table of numbers, one row per example, got {z.shape}")
+    y = whole_array(labels, "labels")
+    if y.shape != (len(z),):
+        raise ValueError("labels must hold one whole-number class per row of logits")
+    return float(np.mean(np.argmax(z, axis=1) == y))
 
 
 def _check_alpha(alpha: float) -> float:
@@ -78,9 +96,11 @@ def _check_alpha(alpha: float) -> float:
 
 
 def _check_inputs(x: ArrayLike, name: str) -> np.ndarray:
-    array = np.asarray(x, dtype=float)
-    if array.ndim != 2 or not np.isfinite(array).all():
-        raise ValueError(f"{name} must be a table of finite numbers (examples × features)")
+    array = real_array(x, name)
+    if array.ndim != 2 or not (np.abs(array) <= MAX_ABS_INPUT).all():  # NaN fails too
+        raise ValueError(
+            f"{name} must be a table (examples × features) of numbers within ±{MAX_ABS_INPUT:g}"
+        )
     return array
 
 
@@ -105,17 +125,19 @@ def train_student(
     Parameters
     ----------
     x_labelled : array_like
-        (n, features) inputs with true labels.
+        (n, features) inputs with true labels, each within ±:data:`MAX_ABS_INPUT`.
     y_labelled : array_like
         (n,) labels, integers from 0 to ``n_classes − 1``.
     n_classes : int
+        2 to :data:`MAX_CLASSES`.
     x_transfer : array_like, optional
         (m, features) inputs the student learns ``transfer_probs`` on (with ``alpha > 0``).
     transfer_probs : array_like, optional
         (m, n_classes) targets: the teacher's soft targets at ``temperature``, or one-hot
         labels (with ``temperature = 1``, the soft term is then the cross-entropy on them).
     temperature : float, default 1.0
-        T of the student's softmax in the soft term; (0, MAX_TEMPERATURE].
+        T of the student's softmax in the soft term; from 0.001 to 1000 (see
+        :func:`explorer.distillation.soft_targets`).
     alpha : float, default 0.0
         Weight of the soft term, from 0 (hard labels only) to 1 (soft targets only).
     epochs : int, default 300
@@ -134,15 +156,15 @@ def train_student(
     (array([0, 1]), array([0.693, 0.038]))
     """
     x_hard = _check_inputs(x_labelled, "x_labelled")
-    labels = np.asarray(y_labelled)
+    labels = whole_array(y_labelled, "y_labelled")
     alpha, epochs = _check_alpha(alpha), _check_epochs(epochs)
-    if isinstance(n_classes, (bool, np.bool_)) or not isinstance(n_classes, Integral):
-        raise ValueError(f"n_classes must be a whole number ≥ 2, got {n_classes!r}")
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be at least 2, got {n_classes}")
-    if not (isinstance(learning_rate, Real) and 0 < learning_rate <= 1):
+    n_classes = check_count(n_classes, "n_classes", MAX_CLASSES, low=2)
+    if isinstance(learning_rate, (bool, np.bool_)) or not (
+        isinstance(learning_rate, Real) and 0 < learning_rate <= 1
+    ):
         raise ValueError(f"learning_rate must be above 0 and at most 1, got {learning_rate!r}")
-    if labels.shape != (len(x_hard),) or not np.issubdtype(labels.dtype, np.integer):
+    learning_rate = float(learning_rate)  # a Fraction, say, would make the weights objects
+    if labels.shape != (len(x_hard),):
         raise ValueError("y_labelled must hold one whole-number label per row of x_labelled")
     if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(f"y_labelled must hold classes from 0 to {n_classes - 1}")

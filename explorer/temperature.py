@@ -8,7 +8,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from explorer.core import entropy, kl_divergence, softmax, total_variation
+from explorer.checks import check_count, check_real, real_array
+from explorer.core import (
+    _check_logits,
+    _check_probs,
+    _check_temperature,
+    entropy,
+    kl_divergence,
+    softmax,
+    total_variation,
+)
 
 #: Mantissas of the slider's stops within each decade: round numbers a teacher says aloud.
 _MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
@@ -20,19 +29,43 @@ TEMPERATURE_STOPS: tuple[float, ...] = (0.0, *_DECADES, 100.0)
 #: Range of the temperature curves (log axis); the T → 0 and T → ∞ limits are drawn at its ends.
 CURVE_RANGE = (0.01, 100.0)
 
+#: Most temperatures :func:`curve_temperatures` and :func:`sweep_frames` make (a chart needs 200).
+MAX_CURVE_POINTS = 10_000
+
+
+def _logit_vector(logits: ArrayLike) -> np.ndarray:
+    """Logits as softmax accepts them (no NaN or +inf, one finite at least), and 1-D."""
+    z = _check_logits(logits, -1)
+    if z.ndim != 1:
+        raise ValueError(f"logits must be a 1-D list of numbers, got shape {z.shape}")
+    return z
+
 
 def nearest_stop(temperature: float, stops: tuple[float, ...] = TEMPERATURE_STOPS) -> float:
-    """The stop closest to ``temperature`` on a log scale (a 0 stop only for T == 0)."""
-    if temperature <= 0 and 0.0 in stops:
+    """The stop closest to ``temperature`` on a log scale (a 0 stop only for T ≤ 0; the largest
+    stop for T = inf). ``stops`` are finite numbers ≥ 0, at least one of them > 0."""
+    temperature = check_real(temperature, "temperature")
+    if math.isnan(temperature):
+        raise ValueError("temperature is NaN; give a number")
+    values = real_array(stops, "stops")
+    if values.ndim != 1 or not (np.isfinite(values) & (values >= 0)).all():
+        raise ValueError("stops must be a list of finite numbers ≥ 0")
+    if temperature <= 0 and (values == 0).any():
         return 0.0
-    positive = np.array([stop for stop in stops if stop > 0])
+    positive = values[values > 0]
+    if positive.size == 0:
+        raise ValueError("stops must include a stop above 0")
     if temperature <= 0:
         return float(positive[0])
+    if math.isinf(temperature):
+        return float(positive.max())
     return float(positive[np.argmin(np.abs(np.log(positive) - math.log(temperature)))])
 
 
 def curve_temperatures(count: int = 200) -> np.ndarray:
-    """``count`` temperatures spread evenly in log T across :data:`CURVE_RANGE`."""
+    """``count`` (1 to :data:`MAX_CURVE_POINTS`) temperatures spread evenly in log T across
+    :data:`CURVE_RANGE`."""
+    count = check_count(count, "count", MAX_CURVE_POINTS)
     low, high = CURVE_RANGE
     return np.logspace(math.log10(low), math.log10(high), count)
 
@@ -49,8 +82,11 @@ class Curves:
     max_entropy: float  # log(number of finite logits), the T → ∞ entropy
 
 
-def _softmax_rows(logits: ArrayLike, temperatures: np.ndarray) -> np.ndarray:
-    """``np.stack([softmax(logits, t) for t in temperatures])``, in one pass where it is exact.
+def _softmax_rows(z: np.ndarray, temperatures: np.ndarray) -> np.ndarray:
+    """``np.stack([softmax(z, t) for t in temperatures])``, in one pass where it is exact.
+
+    ``z``: checked 1-D logits (:func:`_logit_vector`: no NaN or +inf, one finite at least);
+    ``temperatures``: checked, 1-D and not empty (:func:`_check_temperatures`).
 
     softmax(z, T) computes (z − max z) / T, then normalises exp of it. When every T is in
     (0, ∞) and z − max z does not overflow, that first step is one broadcast division, and
@@ -59,31 +95,46 @@ def _softmax_rows(logits: ArrayLike, temperatures: np.ndarray) -> np.ndarray:
     faster for 200 temperatures (tests/test_temperature.py holds it to the loop). Anything
     else (T = 0 or ∞, a spread of logits beyond the float range) takes the loop.
     """
-    try:
-        z = np.asarray(logits, dtype=float)
-    except (TypeError, ValueError):
-        z = np.empty(0)  # not numbers: the loop's softmax says what is wrong with them
-    if z.ndim == 1 and temperatures.ndim == 1 and temperatures.size:
-        finite = z[np.isfinite(z)]
-        with np.errstate(over="ignore", invalid="ignore"):
-            ok = (
-                finite.size > 0
-                and not np.isnan(z).any()
-                and not np.isposinf(z).any()
-                and math.isfinite(float(finite.max()) - float(finite.min()))
-                and bool(np.all((temperatures > 0) & (temperatures < math.inf)))
-            )
-        if ok:
-            with np.errstate(over="ignore", under="ignore"):
-                shifted = z - finite.max()
-                scaled = shifted[np.newaxis, :] / temperatures[:, np.newaxis]
-            return softmax(scaled, 1.0, axis=-1)
-    return np.stack([softmax(logits, t) for t in temperatures])
+    finite = z[np.isfinite(z)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        ok = math.isfinite(float(finite.max()) - float(finite.min())) and bool(
+            np.all((temperatures > 0) & (temperatures < math.inf))
+        )
+    if ok:
+        with np.errstate(over="ignore", under="ignore"):
+            shifted = z - finite.max()
+            scaled = shifted[np.newaxis, :] / temperatures[:, np.newaxis]
+        return softmax(scaled, 1.0, axis=-1)
+    return np.stack([softmax(z, t) for t in temperatures])
+
+
+def _check_temperatures(temperatures: ArrayLike) -> np.ndarray:
+    """1 to :data:`MAX_CURVE_POINTS` temperatures ≥ 0 (inf included) as a 1-D float64 array,
+    or an error naming ``temperatures``. The size is checked before anything of that size is
+    made."""
+    temps = real_array(temperatures, "temperatures", "a list of temperatures")
+    if temps.ndim != 1 or temps.size == 0:
+        raise ValueError(
+            f"temperatures must be a list of 1 to {MAX_CURVE_POINTS:,} temperatures, "
+            f"got shape {temps.shape}"
+        )
+    if temps.size > MAX_CURVE_POINTS:
+        raise ValueError(
+            f"temperatures may hold at most {MAX_CURVE_POINTS:,} temperatures, got {temps.size:,}"
+        )
+    if not (temps >= 0).all():  # NaN fails too
+        raise ValueError("temperatures must be numbers ≥ 0 (0 = greedy, inf = uniform)")
+    return temps
 
 
 def temperature_curves(logits: ArrayLike, temperatures: ArrayLike | None = None) -> Curves:
-    """Every probability and the entropy across temperature, for the curves chart."""
-    temps = curve_temperatures() if temperatures is None else np.asarray(temperatures, float)
+    """Every probability and the entropy across temperature, for the curves chart.
+
+    ``logits``: 1-D, as :func:`explorer.core.softmax` takes them. ``temperatures``: 1 to
+    :data:`MAX_CURVE_POINTS` temperatures ≥ 0 (default :func:`curve_temperatures`).
+    """
+    logits = _logit_vector(logits)
+    temps = curve_temperatures() if temperatures is None else _check_temperatures(temperatures)
     probs = _softmax_rows(logits, temps)
     uniform = softmax(logits, math.inf)
     return Curves(
@@ -109,7 +160,9 @@ class Summary:
 
 def summarize(probs: ArrayLike) -> Summary:
     """Entropy in nats and bits, perplexity and the top probability of a distribution."""
-    p = np.asarray(probs, dtype=float)
+    p = _check_probs(probs, -1)
+    if p.ndim != 1:
+        raise ValueError(f"probs must be a 1-D probability vector, got shape {p.shape}")
     nats = float(entropy(p))
     return Summary(
         entropy_nats=nats,
@@ -128,7 +181,8 @@ def step_table(logits: ArrayLike, temperature: float) -> dict[str, np.ndarray]:
     ``probability``. At T = 0 the division is undefined: those columns are NaN and only the
     greedy probabilities are given. At T = inf, z/T is 0 for every finite logit.
     """
-    z = np.asarray(logits, dtype=float)
+    z = _logit_vector(logits)
+    temperature = _check_temperature(temperature)
     probs = softmax(z, temperature)
     if temperature == 0:
         blank = np.full_like(z, np.nan)
@@ -165,8 +219,15 @@ class Comparison:
 
 def compare(logits: ArrayLike, temperature_a: float, temperature_b: float) -> Comparison:
     """Softmax of the same logits at two temperatures, with KL both ways and TV distance."""
-    probs_a = softmax(logits, temperature_a)
-    probs_b = softmax(logits, temperature_b)
+    z = _logit_vector(logits)
+    try:
+        probs_a = softmax(z, temperature_a)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"temperature_a: {error}") from None
+    try:
+        probs_b = softmax(z, temperature_b)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"temperature_b: {error}") from None
     return Comparison(
         probs_a=probs_a,
         probs_b=probs_b,
@@ -178,6 +239,10 @@ def compare(logits: ArrayLike, temperature_a: float, temperature_b: float) -> Co
 
 def describe(temperature: float, summary: Summary, n_finite: int) -> str:
     """A one-sentence, plain-language reading of what this temperature does."""
+    temperature = _check_temperature(temperature)
+    if not isinstance(summary, Summary):
+        raise TypeError(f"summary must be a Summary (from summarize), got {summary!r:.60}")
+    n_finite = check_count(n_finite, "n_finite", 2**63)
     share = f"{summary.top_probability:.0%}"
     if temperature == 0:
         return (
@@ -203,7 +268,9 @@ def describe(temperature: float, summary: Summary, n_finite: int) -> str:
 def sweep_frames(
     logits: ArrayLike, count: int = 81
 ) -> tuple[np.ndarray, np.ndarray, list[Summary]]:
-    """Temperatures, probabilities and summaries for an animation across :data:`CURVE_RANGE`."""
+    """Temperatures, probabilities and summaries for an animation across :data:`CURVE_RANGE`
+    (``count`` from 1 to :data:`MAX_CURVE_POINTS` frames)."""
+    logits = _logit_vector(logits)
     temps = curve_temperatures(count)
     probs = np.stack([softmax(logits, t) for t in temps])
     return temps, probs, [summarize(p) for p in probs]
@@ -215,7 +282,9 @@ def live_formula(logits: ArrayLike, temperature: float, max_terms: int = 4) -> s
     Shows at most ``max_terms`` terms of the sum (then ⋯); masked classes are left out.
     Subscripts are class positions, never user labels (no user text reaches LaTeX).
     """
-    z = np.asarray(logits, dtype=float)
+    z = _logit_vector(logits)
+    temperature = _check_temperature(temperature)
+    max_terms = check_count(max_terms, "max_terms", MAX_CURVE_POINTS)
     top = int(np.argmax(z))
     q_top = float(softmax(z, temperature)[top])
     if temperature == 0:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from explorer.checks import real_array
+
 __all__ = [
     "AVOGADRO",
     "BOLTZMANN",
@@ -74,10 +76,7 @@ def _as_numbers(value: ArrayLike, name: str) -> np.ndarray:
     """``value`` as a float64 array with no NaN, or raise naming ``name``."""
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a real number or an array of them, got {value!r}")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be a real number or an array of them ({error})") from None
+    array = real_array(value, name, "a real number or an array of them")
     if np.isnan(array).any():
         raise ValueError(f"{name} contains NaN; give numbers")
     return array

@@ -408,6 +408,10 @@ def test_bad_logits_or_labels_are_refused_with_a_reason(logits, labels, message)
             lambda: cal.nll_curve(np.zeros((1000, 1000)), np.zeros(1000, int), np.ones(101)),
             "too much work",
         ),
+        (
+            lambda: cal.nll_curve([[1.0, 0.0]], [0], np.ones(cal.MAX_CURVE_TEMPERATURES + 1)),
+            "too many for one curve",
+        ),
         (lambda: cal.calibrate([[1.0, 0.0]], [0], [[1.0, 0.0, 2.0]], [0]), "same classes"),
         (
             lambda: cal.calibrate([[1.0, 0.0]], [0], [[1.0, 0.0]], [0], manual_temperature=-1),

@@ -30,13 +30,15 @@ def test_reliability_diagram_shows_accuracy_bars_gaps_and_the_diagonal_in_two_pa
     fig = charts.reliability_diagram(BEFORE, AFTER, after_temperature=1.72, title="<b>mine</b>.csv")
     accuracy, gap, diagonal = fig.data[:3]
     np.testing.assert_allclose(accuracy.x, [0.125, 0.375, 0.625, 0.875])
-    np.testing.assert_array_equal(accuracy.y, BEFORE.accuracy)  # NaN: an empty bin, no bar
+    # An empty bin has no bar: None (a gap), not NaN
+    np.testing.assert_array_equal(np.asarray(accuracy.y, dtype=float), BEFORE.accuracy)
+    assert accuracy.y[0] is None
     assert accuracy.width == 0.25
     # The gap runs from the accuracy to the mean confidence: above the bar when overconfident.
     np.testing.assert_allclose(np.asarray(gap.base, dtype=float)[1:], [0.5, 0.7, 0.8])
-    np.testing.assert_allclose(gap.y[1:], [-0.05, 0.1, 0.15])
+    np.testing.assert_allclose(np.asarray(gap.y[1:], dtype=float), [-0.05, 0.1, 0.15])
     assert list(diagonal.x) == [0, 1] and list(diagonal.y) == [0, 1]
-    np.testing.assert_allclose(fig.data[3].y[1:], [0.5, 0.7, 0.8])  # the second panel
+    np.testing.assert_allclose(np.asarray(fig.data[3].y[1:], dtype=float), [0.5, 0.7, 0.8])
     assert fig.data[3].xaxis == "x2"
     # ECE by hand: 0.04 × 0.05 + 0.1 × 0.1 + 0.86 × 0.15 = 0.141; after: 0.0008 + 0.002 + 0.0086
     titles = [a.text for a in fig.layout.annotations]

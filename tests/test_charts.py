@@ -1,14 +1,16 @@
 """The figures carry the right numbers: checked against scipy, not against the app's own maths."""
 
+import dataclasses
 import math
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 import scipy.special
+import scipy.stats
 
 from explorer import charts
-from explorer.temperature import compare, summarize, temperature_curves
+from explorer.temperature import compare, summarize, sweep_frames, temperature_curves
 
 LOGITS, LABELS = np.array([2.0, 1.0, 0.1]), ("A", "B", "C")
 
@@ -146,12 +148,28 @@ def test_sweep_animation_plays_in_the_browser_at_30_fps():
     probs = np.stack([oracle(LOGITS, t) for t in temps])
     fig = charts.sweep_animation(LABELS, temps, probs, [summarize(p) for p in probs], 3)
     assert [frame.name for frame in fig.frames] == ["0.1", "1", "10"]
-    for frame, expected in zip(fig.frames, probs, strict=True):
-        np.testing.assert_allclose(frame.data[0].y, expected)
-    play = fig.layout.updatemenus[0].buttons[0]
-    assert play.method == "animate" and play.args[1]["frame"]["duration"] <= 1000 / 30
+    for frame, temperature, expected in zip(fig.frames, temps, probs, strict=True):
+        # Each frame moves the bars and the title line, each onto its trace of the figure.
+        pairs = zip(frame.traces, frame.data, strict=True)
+        moved = {fig.data[index].type: trace for index, trace in pairs}
+        assert sorted(moved) == ["bar", "scatter"] and frame.layout.to_plotly_json() == {}
+        np.testing.assert_allclose(moved["bar"].y, expected)
+        assert moved["scatter"].text == (
+            f"T = {temperature:g}   entropy {scipy.stats.entropy(expected):.3f} nats   "
+            f"top probability {expected.max():.3f}",
+        )
+    title = fig.data[0]  # a text trace on hidden axes of their own, above the plot
+    assert title.mode == "text" and (title.xaxis, title.yaxis) == ("x2", "y2")
+    assert fig.layout.xaxis2.visible is False and fig.layout.yaxis2.overlaying == "y"
+    assert fig.layout.title.text is None  # nothing a frame would leave stale
+    play = fig.layout.updatemenus[0].buttons[0].args[1]["frame"]
+    # Plotly starts a frame at the first display refresh more than `duration` whole ms after
+    # the last: between one 60 Hz refresh and two (less a ms) it takes every second, 30 fps.
+    assert 1000 / 60 < play["duration"] < 1000 / 30 - 1
+    assert play["redraw"] is False  # a full redraw per frame took longer than a frame
     steps = fig.layout.sliders[0].steps
     assert [list(step.args[0]) for step in steps] == [["0.1"], ["1"], ["10"]]
+    assert not any(step.args[1]["frame"]["redraw"] for step in steps)
 
 
 def test_palette_is_okabe_ito():
@@ -180,3 +198,34 @@ def test_labels_reach_plotly_as_plain_text():
     curves = charts.temperature_curves(temperature_curves([1.0, 2.0, 3.0]), hostile, 1.0)
     assert "&lt;b&gt;x&lt;/b&gt;" in [trace.name for trace in curves.data]
     assert not any("<b>" in (trace.hovertemplate or "") for trace in curves.data)
+
+
+def test_temperature_curves_refuses_curves_that_do_not_fit_the_labels():
+    curves = temperature_curves(LOGITS)
+    with pytest.raises(ValueError, match=r"curves\.probs .*labels"):
+        charts.temperature_curves(curves, LABELS[:2], 1.0)  # was an IndexError for 4 labels
+    with pytest.raises(TypeError, match="curves must be a Curves"):
+        charts.temperature_curves(None, LABELS, 1.0)  # was AttributeError
+    with pytest.raises(ValueError, match=r"curves\.temperatures"):
+        bad = dataclasses.replace(curves, temperatures=np.r_[0.0, curves.temperatures[1:]])
+        charts.temperature_curves(bad, LABELS, 1.0)  # log10(0): "math domain error"
+    with pytest.raises(ValueError, match="temperature must be ≥ 0"):
+        charts.temperature_curves(curves, LABELS, math.nan)
+
+
+def test_sweep_animation_refuses_frames_that_do_not_fit_together():
+    temps, probs, summaries = sweep_frames(LOGITS, 3)
+    good = dict(labels=LABELS, temperatures=temps, probs=probs, summaries=summaries, n_finite=3)
+    assert len(charts.sweep_animation(**good).frames) == 3
+    for change, said in [
+        (dict(temperatures=[]), "temperatures must hold 1 to"),  # was IndexError
+        (dict(temperatures=np.ones(charts.MAX_FRAMES + 1)), "temperatures must hold 1 to"),
+        (dict(probs=probs[:2]), "probs must have a row per entry of temperatures"),
+        (dict(probs=np.array([])), "probs must have"),
+        (dict(summaries=None), "summaries must be a list"),
+        (dict(summaries=summaries[:2]), "summaries must have one Summary per entry"),
+        (dict(n_finite=4), "n_finite must be from 1 to 3"),
+        (dict(labels=[]), "labels is empty"),
+    ]:
+        with pytest.raises((TypeError, ValueError), match=said):
+            charts.sweep_animation(**(good | change))

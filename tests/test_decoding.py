@@ -339,3 +339,29 @@ def test_invalid_order_raises():
         decoding_stages([1.0, 0.0], order=("top_k", "top_p", "min_p"))
     with pytest.raises(ValueError, match="order"):
         decoding_stages([1.0, 0.0], order=("top_k", "top_k", "top_p", "temperature"))
+
+
+@pytest.mark.parametrize("order", [None, "temperature", 3, ("top_k", None, "top_p", "min_p")])
+def test_an_order_that_is_not_a_list_of_stage_names_is_refused_by_name(order):
+    # Regression (fuzzer): order=None raised "'NoneType' object is not iterable".
+    with pytest.raises(ValueError, match="order"):
+        decoding_stages([1.0, 0.0], order=order)
+
+
+def test_a_list_order_is_taken_as_a_tuple():
+    stages = decoding_stages([1.0, 0.0], order=["top_k", "top_p", "min_p", "temperature"]).stages
+    assert [stage.name for stage in stages] == ["top_k", "top_p", "min_p", "temperature"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        (dict(top_p=10**400), "top_p"),  # was OverflowError
+        (dict(min_p=-(10**400)), "min_p"),
+        (dict(temperature_last="yes"), "temperature_last"),  # any truthy object was taken
+        (dict(temperature_last=None), "temperature_last"),
+    ],
+)
+def test_settings_beyond_floats_or_of_the_wrong_kind_are_refused_by_name(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        next_token_probs([1.0, 0.0], **kwargs)

@@ -13,6 +13,9 @@ from hypothesis import settings
 from numpy.testing import assert_allclose, assert_array_equal
 
 from explorer.draw_stats import (
+    MAX_CLASSES,
+    MAX_CURVE_POINTS,
+    MAX_TRIALS,
     chi_square_test,
     class_counts,
     convergence_curve,
@@ -183,3 +186,49 @@ def test_convergence_curve_errors():
         convergence_curve(np.array([], dtype=np.int64), PROBS)
     with pytest.raises(ValueError, match="points"):
         convergence_curve([0, 1], PROBS, points=1)
+
+
+# --------------------------------------------------------------------------------------------
+# Edges and caps (bugs the fuzzer found: tests/fuzz/test_fuzz_draw_stats.py)
+
+
+def test_a_confidence_next_to_one_gives_a_finite_interval():
+    # 0.5 + 0.5 · (1 − 1e-16) rounds to 1, whose quantile is inf: the tail (1 − c)/2 does not.
+    confidence = 0.9999999999999999
+    z = scipy.stats.norm.isf((1 - confidence) / 2)  # about 8.29
+    low, high = wilson_interval([0, 1], 1, confidence)
+    assert_allclose(high[0], z * z / (1 + z * z), rtol=1e-12)  # k = 0: (0, z²/(n + z²))
+    assert low[0] == 0 and high[1] == 1 and np.isfinite(low).all() and np.isfinite(high).all()
+
+
+def test_huge_draw_counts_give_numbers_not_overflows():
+    assert expected_tv([0.5, 0.5], 1e308) == pytest.approx(1 / math.sqrt(2 * math.pi * 1e308))
+    assert empirical_tv([1e308, 1e308], [0.5, 0.5]) == 0.0  # the sum overflows; the shares do not
+    # a bin expecting 5e-324 draws that holds one: X² beyond the float range, p-value 0
+    result = chi_square_test([1, 0], [5e-324, 1.0], min_expected=0)
+    assert result.statistic == INF and result.pvalue == 0.0
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: class_counts([0], MAX_CLASSES + 1), "n_classes"),
+        (lambda: class_counts([0], 10**13), "n_classes"),  # would be 80 TB of counts
+        (lambda: convergence_curve([0, 1], [0.5, 0.5], MAX_CURVE_POINTS + 1), "points"),
+        (lambda: wilson_interval([0], MAX_TRIALS + 1), "trials"),
+        (lambda: wilson_interval([0], 10**400), "trials"),
+        (lambda: chi_square_test([MAX_TRIALS, 1], [0.5, 0.5]), "counts"),
+        (lambda: chi_square_test([0, 3], [1.0, 0.0]), "counts"),
+        (lambda: chi_square_test([[], [1]], [1.0]), "counts"),
+        (lambda: empirical_tv([1], [-1.0]), "probs"),
+        (lambda: expected_tv([1.0], 10**400), "n"),
+    ],
+)
+def test_caps_and_bad_input_are_refused_by_name(call, name):
+    with pytest.raises((ValueError, TypeError), match=name):
+        call()
+
+
+def test_the_caps_themselves_are_accepted():
+    assert class_counts([0], MAX_CLASSES).size == MAX_CLASSES
+    assert wilson_interval([MAX_TRIALS], MAX_TRIALS)[1][0] == 1.0

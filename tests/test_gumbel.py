@@ -108,3 +108,11 @@ def test_gumbel_errors():
         gumbel_max_sample(Z, 1.0, MAX_DRAWS + 1)
     with pytest.raises(ValueError, match="temperature"):
         gumbel_max_sample(Z, -1.0, 10)
+
+
+def test_tau_beyond_the_float_range_is_refused_by_name():
+    # Regression (fuzzer): float(10**400) raised OverflowError.
+    with pytest.raises(ValueError, match="tau"):
+        gumbel_softmax(Z, 10**400, 10)
+    uniform = np.where(np.isfinite(Z), 1 / np.isfinite(Z).sum(), 0.0)  # the τ → ∞ limit
+    assert_allclose(gumbel_softmax(Z, 10**300, 2, rng=0), [uniform, uniform], rtol=1e-12)

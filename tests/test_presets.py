@@ -127,7 +127,7 @@ def test_an_edited_state_is_no_preset_and_an_unknown_name_is_refused():
     nudged = loaded("Ambiguous")
     assert matching(replace(nudged, logits=(2.1, 2.0, 1.8999999999999997))) is None
     assert matching(replace(nudged, labels=("cat", "fox", "wolf"))) is None
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match="name must be one of the examples"):
         apply_preset(ELSEWHERE, "no such example")
 
 

@@ -312,8 +312,8 @@ def test_numbers_are_written_as_a_learner_writes_them():
         listing(["a"], [1.0, 2.0])
 
 
-def test_unknown_question_is_a_key_error():
-    with pytest.raises(KeyError):
+def test_unknown_question_is_a_value_error_naming_the_key():
+    with pytest.raises(ValueError, match="key must name a question"):
         question("nope")
 
 

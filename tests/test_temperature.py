@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from explorer.core import softmax
 from explorer.temperature import (
     CURVE_RANGE,
+    MAX_CURVE_POINTS,
     TEMPERATURE_STOPS,
     compare,
     describe,
@@ -196,3 +197,32 @@ def test_live_formula_is_clean_latex(temperature):
     assert formula.count("{") == formula.count("}")
     if temperature == 0:
         assert r"\text{(greedy" in formula
+
+
+@pytest.mark.parametrize(
+    ("logits", "temperatures", "name"),
+    [
+        (np.zeros((2, 2)), None, "logits"),  # was "only length-1 arrays can be converted"
+        ([0.0, 1.0], [], "temperatures"),  # was np.stack of nothing
+        ([0.0, 1.0], [[1.0, 2.0], [3.0]], "temperatures"),  # ragged
+        ([0.0, 1.0], [[1.0, 2.0]], "temperatures"),  # 2-D
+        ([0.0, 1.0], 1.0, "temperatures"),  # 0-d
+        ([0.0, 1.0], [1j], "temperatures"),
+        ([0.0, 1.0], [10**400], "temperatures"),
+        ([0.0, 1.0], [np.longdouble("1e4000")], "temperatures"),  # was an overflow warning
+        ([0.0, 1.0], [-1.0], "temperatures"),
+        ([0.0, 1.0], [math.nan], "temperatures"),
+        ([0.0, 1.0], np.ones(MAX_CURVE_POINTS + 1), "temperatures"),
+    ],
+)
+def test_temperature_curves_refuses_bad_input_by_name(logits, temperatures, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        temperature_curves(logits, temperatures)
+
+
+def test_temperature_curves_takes_any_temperature_list_up_to_the_cap():
+    temps = [0.0, 0.5, math.inf] * (MAX_CURVE_POINTS // 3)
+    curves = temperature_curves([1.0, 0.0], temps)
+    assert curves.probs.shape == (len(temps), 2)
+    np.testing.assert_allclose(curves.probs[1], oracle([1.0, 0.0], 0.5), rtol=1e-15)
+    assert curves.probs[0].tolist() == [1.0, 0.0] and curves.probs[2].tolist() == [0.5, 0.5]

@@ -344,7 +344,7 @@ def test_the_sweep_plays_in_the_browser_without_the_server(page, app_url):
     open_app(page, app_url, "?view=sweep")
     chart = page.locator(".js-plotly-plot").nth(1)  # the first chart is the bars at T
     chart.wait_for(state="visible")
-    title_before = chart.locator(".gtitle").text_content()
+    title_before = chart.locator(".textpoint text").text_content()
     # Count animation frames and watch the app: a server round trip would set it "running".
     page.evaluate(
         """(gd) => {
@@ -360,7 +360,7 @@ def test_the_sweep_plays_in_the_browser_without_the_server(page, app_url):
     chart.get_by_text("Play").click()
     page.wait_for_timeout(2_000)
     frames, reruns = page.evaluate("[window.__frames, window.__reruns]")
-    title_after = chart.locator(".gtitle").text_content()
+    title_after = chart.locator(".textpoint text").text_content()
     (ARTIFACTS / "sweep_fps.txt").write_text(f"{frames / 2:.0f} frames per second over 2 s\n")
     print(f"sweep: {frames / 2:.0f} frames/s, {reruns} server reruns")
     assert frames >= 5 and reruns == 0  # it animates, client-side; the rate is a measurement

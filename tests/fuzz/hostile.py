@@ -697,3 +697,27 @@ def corrupt_fields(draw, instances: st.SearchStrategy) -> Any:
     field = draw(st.sampled_from([item.name for item in dataclasses.fields(instance)]))
     value = draw(st.one_of(bad_arrays, hostile_floats, odd_numbers, junk))
     return dataclasses.replace(instance, **{field: value})
+
+
+# --- valid inputs the sampling-family fuzzers share ----------------------------------------------
+
+#: Logit entries from the whole float range, the everyday range, zero and the least subnormal.
+wide_floats = st.one_of(
+    st.floats(-1e308, 1e308), st.floats(-20, 20), st.sampled_from([0.0, 5e-324])
+)
+#: Temperatures from 0 to ∞, the limits included.
+any_temperatures = st.one_of(st.floats(0), st.sampled_from([0.0, 5e-324, math.inf, 1.0]))
+#: What an ``rng`` argument may be: None, a seed, a Generator.
+rngs = st.one_of(
+    st.none(), st.integers(0, 2**64), st.builds(np.random.default_rng, st.integers(0, 9))
+)
+bad_rngs = st.one_of(junk, st.integers(max_value=-1), st.just(np.random.RandomState(0)))
+
+
+@st.composite
+def masked_logit_vectors(draw, max_size: int = 8) -> np.ndarray:
+    """Valid logit vectors: wide floats and ``-inf`` (masked), at least one entry finite."""
+    z = draw(float_vectors(st.one_of(wide_floats, st.just(-math.inf)), max_size=max_size))
+    if not np.isfinite(z).any():
+        z[0] = 0.0
+    return z

@@ -3,8 +3,6 @@ logits, settings and orders. Valid results are checked for the pipeline's promis
 is a probability vector, 0 off its alive mask; filters only ever remove; the top entry survives;
 masked logits are never alive."""
 
-import math
-
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,33 +10,25 @@ from hypothesis import strategies as st
 from explorer import decoding
 from tests.fuzz.hostile import (
     Case,
+    any_temperatures,
     call_contract,
     cases,
-    float_vectors,
     fuzzes,
     hostile_arrays,
     hostile_ints,
     hostile_scalars,
     hostile_text,
     junk,
+    masked_logit_vectors,
     regressions,
     unfuzzed,
 )
 
-WIDE = st.one_of(st.floats(-1e308, 1e308), st.floats(-20, 20), st.sampled_from([0.0, 5e-324]))
+logit_vectors = masked_logit_vectors(max_size=8)  # wide floats and -inf, one finite
 
-
-@st.composite
-def logit_vectors(draw):
-    z = draw(float_vectors(st.one_of(WIDE, st.just(-math.inf)), max_size=8))
-    if not np.isfinite(z).any():
-        z[0] = 0.0
-    return z
-
-
-temperatures = st.one_of(st.floats(0), st.sampled_from([0.0, 5e-324, math.inf, 1.0]))
+temperatures = any_temperatures
 settings_valid = {
-    "logits": logit_vectors(),
+    "logits": logit_vectors,
     "temperature": temperatures,
     "top_k": st.one_of(st.none(), st.integers(1, 10)),
     "top_p": st.one_of(st.none(), st.floats(0, 1, exclude_min=True), st.just(1.0)),

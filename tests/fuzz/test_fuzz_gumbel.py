@@ -12,34 +12,23 @@ from hypothesis import strategies as st
 from explorer import gumbel
 from tests.fuzz.hostile import (
     Case,
+    any_temperatures,
+    bad_rngs,
     call_contract,
     cases,
     counts,
-    float_vectors,
     fuzzes,
     hostile_arrays,
     hostile_scalars,
-    junk,
+    masked_logit_vectors,
     regressions,
+    rngs,
     unfuzzed,
 )
 
-WIDE = st.one_of(st.floats(-1e308, 1e308), st.floats(-20, 20), st.sampled_from([0.0, 5e-324]))
+logit_vectors = masked_logit_vectors(max_size=6)  # wide floats and -inf, one finite
 
-
-@st.composite
-def logit_vectors(draw):
-    z = draw(float_vectors(st.one_of(WIDE, st.just(-math.inf)), max_size=6))
-    if not np.isfinite(z).any():
-        z[0] = 0.0
-    return z
-
-
-temperatures = st.one_of(st.floats(0), st.sampled_from([0.0, 5e-324, math.inf, 1.0]))
-rngs = st.one_of(
-    st.none(), st.integers(0, 2**64), st.builds(np.random.default_rng, st.integers(0, 9))
-)
-bad_rngs = st.one_of(junk, st.integers(max_value=-1), st.just(np.random.RandomState(0)))
+temperatures = any_temperatures
 bad_logits = st.one_of(hostile_arrays(), st.just(np.zeros((2, 2))))
 bad_sizes = st.one_of(counts(gumbel.MAX_DRAWS if hasattr(gumbel, "MAX_DRAWS") else 10**6, low=0))
 
@@ -47,7 +36,7 @@ bad_sizes = st.one_of(counts(gumbel.MAX_DRAWS if hasattr(gumbel, "MAX_DRAWS") el
 @fuzzes(gumbel.gumbel_race)
 @given(
     cases(
-        {"logits": logit_vectors(), "temperature": temperatures, "rng": rngs},
+        {"logits": logit_vectors, "temperature": temperatures, "rng": rngs},
         {"logits": bad_logits, "temperature": hostile_scalars(), "rng": bad_rngs},
     )
 )
@@ -63,7 +52,7 @@ def test_gumbel_race(case):
 @given(
     cases(
         {
-            "logits": logit_vectors(),
+            "logits": logit_vectors,
             "temperature": temperatures,
             "size": st.integers(0, 300),
             "rng": rngs,
@@ -88,7 +77,7 @@ def test_gumbel_max_sample(case):
 @given(
     cases(
         {
-            "logits": logit_vectors(),
+            "logits": logit_vectors,
             "tau": st.one_of(st.floats(0), st.sampled_from([0.0, 5e-324, math.inf])),
             "size": st.integers(0, 50),
             "rng": rngs,

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from explorer import ngram
 from tests.fuzz.hostile import (
     Case,
+    bad_rngs,
     call_contract,
     cases,
     counts,
@@ -22,6 +23,7 @@ from tests.fuzz.hostile import (
     junk,
     public_functions,
     regressions,
+    rngs,
     unfuzzed,
 )
 
@@ -133,12 +135,6 @@ def test_fit_ngram(case):
             assert 1 <= stop - start <= case.kwargs["max_candidates"]
             np.testing.assert_allclose(probs.sum(), 1.0, rtol=1e-12)
         assert () in model.rows and len(set(starts)) == len(starts)
-
-
-rngs = st.one_of(
-    st.none(), st.integers(0, 2**64), st.builds(np.random.default_rng, st.integers(0, 9))
-)
-bad_rngs = st.one_of(junk, st.integers(max_value=-1), st.just(np.random.RandomState(0)))
 
 
 @fuzzes(ngram.generate)

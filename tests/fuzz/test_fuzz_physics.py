@@ -26,6 +26,7 @@ from tests.fuzz.hostile import (
     junk,
     over_cap_array,
     regressions,
+    rngs,
     unfuzzed,
 )
 
@@ -271,11 +272,6 @@ def probability_vectors(draw):
     if weights.sum() == 0:
         weights[0] = 1.0
     return weights / weights.sum()
-
-
-rngs = st.one_of(
-    st.none(), st.integers(0, 2**64), st.builds(np.random.default_rng, st.integers(0, 9))
-)
 
 
 @fuzzes(physics.draw_ensemble)

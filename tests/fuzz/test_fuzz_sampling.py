@@ -8,13 +8,14 @@ from hypothesis import strategies as st
 
 from explorer import sampling
 from tests.fuzz.hostile import (
+    bad_rngs,
     call_contract,
     cases,
     counts,
     float_vectors,
     fuzzes,
     hostile_arrays,
-    junk,
+    rngs,
     unfuzzed,
 )
 
@@ -27,12 +28,6 @@ def probability_vectors(draw):
     if weights.sum() == 0:
         weights[0] = 1.0
     return weights / weights.sum()
-
-
-rngs = st.one_of(
-    st.none(), st.integers(0, 2**64), st.builds(np.random.default_rng, st.integers(0, 9))
-)
-bad_rngs = st.one_of(junk, st.integers(max_value=-1), st.just(np.random.RandomState(0)))
 
 
 @fuzzes(sampling.sample)

@@ -20,22 +20,14 @@ from tests.fuzz.hostile import (
     hostile_arrays,
     hostile_scalars,
     junk,
+    masked_logit_vectors,
     outcome,
     over_cap_array,
     regressions,
     unfuzzed,
 )
 
-WIDE = st.one_of(st.floats(-1e308, 1e308), st.floats(-20, 20), st.sampled_from([0.0, 5e-324]))
-
-
-@st.composite
-def logit_vectors(draw):
-    z = draw(float_vectors(st.one_of(WIDE, st.just(-math.inf)), max_size=8))
-    if not np.isfinite(z).any():
-        z[0] = 0.0
-    return z
-
+logit_vectors = masked_logit_vectors(max_size=8)  # wide floats and -inf, one finite
 
 temperatures = st.one_of(
     st.floats(0), st.sampled_from([0.0, 5e-324, 1e-300, math.inf, 1.0]), st.integers(0, 100)
@@ -92,7 +84,7 @@ def test_curve_temperatures(case):
 @given(
     cases(
         {
-            "logits": logit_vectors(),
+            "logits": logit_vectors,
             "temperatures": st.one_of(st.none(), float_vectors(temperatures, max_size=5)),
         },
         {
@@ -128,7 +120,7 @@ def test_temperature_curves(case):
 
 @st.composite
 def probability_vectors(draw):
-    return softmax(draw(logit_vectors()))
+    return softmax(draw(logit_vectors))
 
 
 @fuzzes(tm.summarize)
@@ -145,7 +137,7 @@ def test_summarize(case):
 @fuzzes(tm.step_table)
 @given(
     cases(
-        {"logits": logit_vectors(), "temperature": temperatures},
+        {"logits": logit_vectors, "temperature": temperatures},
         {"logits": bad_logits, "temperature": bad_temperatures},
     )
 )
@@ -173,7 +165,11 @@ def test_step_table(case):
 @fuzzes(tm.compare)
 @given(
     cases(
-        {"logits": logit_vectors(), "temperature_a": temperatures, "temperature_b": temperatures},
+        {
+            "logits": logit_vectors,
+            "temperature_a": temperatures,
+            "temperature_b": temperatures,
+        },
         {
             "logits": bad_logits,
             "temperature_a": bad_temperatures,
@@ -220,7 +216,7 @@ def test_describe(case):
 @fuzzes(tm.sweep_frames, slow=True)
 @given(
     cases(
-        {"logits": logit_vectors(), "count": st.integers(1, 30)},
+        {"logits": logit_vectors, "count": st.integers(1, 30)},
         {"logits": bad_logits, "count": counts(tm.MAX_CURVE_POINTS)},
     )
 )
@@ -236,7 +232,11 @@ def test_sweep_frames(case):
 @fuzzes(tm.live_formula)
 @given(
     cases(
-        {"logits": logit_vectors(), "temperature": temperatures, "max_terms": st.integers(1, 6)},
+        {
+            "logits": logit_vectors,
+            "temperature": temperatures,
+            "max_terms": st.integers(1, 6),
+        },
         {"logits": bad_logits, "temperature": bad_temperatures, "max_terms": counts(100)},
     )
 )

@@ -279,7 +279,8 @@ def sweep_frames(
 def live_formula(logits: ArrayLike, temperature: float, max_terms: int = 4) -> str:
     """LaTeX for the top class's probability with the numbers filled in.
 
-    Shows at most ``max_terms`` terms of the sum (then ⋯); masked classes are left out.
+    Shows at most ``max_terms`` terms of the sum (then ⋯); masked classes are left out. The
+    value goes on a second line (``aligned``), so that the formula fits a narrow column.
     Subscripts are class positions, never user labels (no user text reaches LaTeX).
     """
     z = _logit_vector(logits)
@@ -299,4 +300,6 @@ def live_formula(logits: ArrayLike, temperature: float, max_terms: int = 4) -> s
     terms = [term(value) for value in finite[:max_terms]]
     if len(finite) > max_terms:
         terms.append(r"\cdots")
-    return rf"q_{{{top + 1}}} = \frac{{{term(z[top])}}}{{{' + '.join(terms)}}} = {q_top:.4g}"
+    fraction = rf"\frac{{{term(z[top])}}}{{{' + '.join(terms)}}}"
+    # The value on a line of its own: beside the fraction it ran past a narrow column's edge.
+    return rf"\begin{{aligned}} q_{{{top + 1}}} &= {fraction} \\ &= {q_top:.4g} \end{{aligned}}"

@@ -174,7 +174,7 @@ def test_describe_says_what_temperature_does(temperature, phrase):
 def test_live_formula_fills_in_the_numbers_and_no_user_text():
     formula = live_formula([2.0, 1.0, 0.1], 0.5)
     assert r"\frac{e^{2/0.5}}{e^{2/0.5} + e^{1/0.5} + e^{0.1/0.5}}" in formula
-    assert formula.endswith(f"{oracle([2, 1, 0.1], 0.5)[0]:.4g}")
+    assert formula.endswith(rf"\\ &= {oracle([2, 1, 0.1], 0.5)[0]:.4g} \end{{aligned}}")
     long = live_formula(list(range(12)), 1.0)
     assert r"\cdots" in long and long.count("e^{") == 5  # numerator + 4 terms
     assert "greedy" in live_formula([1.0, 2.0], 0) and r"\infty" in live_formula(

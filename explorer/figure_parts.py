@@ -76,7 +76,7 @@ def subplot_layout(**make_subplots_args: Any) -> dict:
             raise TypeError(f"{name} must be numbers, text or lists of them") from None
     try:
         return copy.deepcopy(_grid(key))
-    except (ValueError, TypeError) as error:  # plotly's own check, e.g. rows=0
+    except (ValueError, TypeError, ArithmeticError) as error:  # plotly's checks; Decimal NaN
         names = ", ".join(name for name, _ in key) or "no arguments"
         raise ValueError(f"make_subplots refused the arguments ({names}): {error}") from None
 

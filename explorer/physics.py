@@ -402,7 +402,7 @@ def harmonic_truncation_error(quantum: float, n_levels: int, kT: ArrayLike) -> n
     n = _check_count(n_levels, "n_levels", 1, MAX_LADDER_LEVELS)
     kTs, scalar = _check_kT(kT)
     with np.errstate(divide="ignore", over="ignore", under="ignore"):
-        error = np.exp(-(n * quantum) / kTs)  # kT = 0: exp(−inf) = 0
+        error = np.exp(-(quantum / kTs) * n)  # kT = 0: exp(−inf) = 0; kT = inf: exp(0) = 1
     return float(error[0]) if scalar else error
 
 

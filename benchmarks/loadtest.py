@@ -36,7 +36,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ import streamlit
 from benchmarks.server import AppServer, proc_cpu_seconds, proc_rss_bytes
 from benchmarks.timing import format_seconds, percentile
 from benchmarks.wsclient import Run, Session, is_loopback, run_coroutine
-from deploy.cluster import Cluster, warm_up
+from deploy.cluster import Cluster, stop_on_signals, warm_up
 
 MAX_STUDENTS = 500
 MAX_DURATION = 600.0  # seconds per K
@@ -614,16 +613,9 @@ def table(phases: list[Phase], args: argparse.Namespace, description: str) -> st
     return "\n".join(lines)
 
 
-def _raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # Ctrl+C stops everything even when started where SIGINT was ignored (a background
-    # job of a script); SIGTERM does the same.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    stop_on_signals()
 
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)

@@ -298,12 +298,16 @@ def _raise_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    # Ctrl+C stops everything even when started where SIGINT was ignored (a background
-    # job of a script); SIGTERM does the same.
+def stop_on_signals() -> None:
+    """Ctrl+C stops everything even when started where SIGINT was ignored (a background job
+    of a script); SIGTERM does the same: both raise KeyboardInterrupt in the main thread."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    stop_on_signals()
     try:
         with Cluster.start(args.processes, args.logs, args.port, args.address) as cluster:
             for i, backend in enumerate(cluster.backends):
